@@ -1,0 +1,146 @@
+package connectors
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// SourceConfig is what a source factory gets: one table's declaration.
+type SourceConfig struct {
+	// Table is the table's name, for messages.
+	Table string
+	// Schema is the table's declared schema.
+	Schema *arrow.Schema
+	// Columns are the indices into Schema the query needs (projection
+	// pushdown); records carry exactly these columns, in this order. Nil
+	// means all columns.
+	Columns []int
+	// Options are the table's WITH options.
+	Options map[string]string
+	// Dir resolves relative paths (the working directory for `weir run`).
+	Dir string
+	// BatchSize is the most rows a record may hold.
+	BatchSize int
+	// Alloc allocates every Arrow buffer the source builds.
+	Alloc memory.Allocator
+	// Stats receives the source's counters; shared by all its readers.
+	Stats *SourceStats
+	// Logger is for operational messages.
+	Logger *slog.Logger
+}
+
+// SourceStats are a source's counters, updated atomically by its readers.
+type SourceStats struct {
+	// Records is the number of rows produced.
+	Records atomic.Int64
+	// Bytes is the number of input bytes consumed.
+	Bytes atomic.Int64
+	// Dropped is the number of bad records skipped under 'bad-data' = 'drop'.
+	Dropped atomic.Int64
+}
+
+// Source is a table opened for reading. Lifecycle: the factory validates
+// the options and returns a Source (no I/O beyond checks that fail fast,
+// such as a missing file); the engine then asks for one Reader per source
+// subtask.
+type Source interface {
+	// Schema is the schema of the records readers produce.
+	Schema() *arrow.Schema
+	// Bounded reports whether readers end (io.EOF) on their own.
+	Bounded() bool
+	// MaxParallelism is the most subtasks that can usefully read (1 for a
+	// single file); 0 means no limit.
+	MaxParallelism() int
+	// Reader returns the reader for subtask of parallelism subtasks; the
+	// readers of all subtasks together produce each row exactly once.
+	Reader(subtask, parallelism int) (Reader, error)
+}
+
+// Reader reads one subtask's share of a source. Read is called from one
+// goroutine.
+type Reader interface {
+	// Open starts reading (opens files, connects).
+	Open(ctx context.Context) error
+	// Read returns the next non-empty record, owned by the caller, or
+	// io.EOF when a bounded share is exhausted. A bad record under
+	// 'bad-data' = 'fail' gives an error naming where it is (file, line,
+	// field; or topic, partition, offset, field).
+	Read(ctx context.Context) (arrow.RecordBatch, error)
+	// Close releases resources; safe after a failed Open.
+	Close() error
+}
+
+// SinkConfig is what a sink factory gets: one table's declaration.
+type SinkConfig struct {
+	// Table is the table's name, for messages.
+	Table string
+	// Schema is the schema of the records written.
+	Schema *arrow.Schema
+	// Options are the table's WITH options.
+	Options map[string]string
+	// Dir resolves relative paths.
+	Dir string
+	// Stdout is where the stdout connector writes (os.Stdout in `weir run`).
+	Stdout io.Writer
+	// Alloc allocates any Arrow buffer the sink needs.
+	Alloc memory.Allocator
+	// Logger is for operational messages.
+	Logger *slog.Logger
+}
+
+// Sink is a table opened for writing.
+type Sink interface {
+	// MaxParallelism is the most subtasks that can write (1 for a single
+	// file); 0 means no limit.
+	MaxParallelism() int
+	// Writer returns the writer for subtask of parallelism subtasks.
+	Writer(subtask, parallelism int) (Writer, error)
+}
+
+// Writer writes one subtask's share of a sink. Calls come from one
+// goroutine.
+type Writer interface {
+	// Open prepares the writer.
+	Open(ctx context.Context) error
+	// Write writes the record's rows. The record stays owned by the
+	// caller: a writer that keeps it past the call must Retain it.
+	Write(ctx context.Context, rec arrow.RecordBatch) error
+	// Close flushes what was written and releases resources. After an
+	// error elsewhere in the job, Close is still called.
+	Close(ctx context.Context) error
+}
+
+// OptionError is a problem with one WITH option; the engine reports it at
+// the option's position in the SQL file.
+type OptionError struct {
+	// Key is the option key ("" for the table as a whole).
+	Key string
+	// Msg says what is wrong and what is accepted.
+	Msg string
+}
+
+// Error implements error.
+func (e *OptionError) Error() string {
+	if e.Key == "" {
+		return e.Msg
+	}
+	return fmt.Sprintf("option '%s': %s", e.Key, e.Msg)
+}
+
+// Optionf builds an OptionError.
+func Optionf(key, format string, args ...any) *OptionError {
+	return &OptionError{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Aborter is implemented by writers that can discard what they wrote. After
+// a job fails, the runtime calls Abort instead of Close, so a failed run
+// commits nothing (the file sink leaves no partial file).
+type Aborter interface {
+	Abort() error
+}

@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/weir-stream/weir/connectors"
+	"github.com/weir-stream/weir/operators"
+	"github.com/weir-stream/weir/operators/expr"
+	"github.com/weir-stream/weir/sql"
+	"github.com/weir-stream/weir/sql/catalog"
+	"github.com/weir-stream/weir/sql/diag"
+	"github.com/weir-stream/weir/sql/plan"
+)
+
+// builder turns logical plans into physical graphs. It is the one place
+// where plan nodes become operators.
+type builder struct {
+	cfg    Config
+	file   string
+	errs   diag.List
+	nextID int
+}
+
+// buildGraph plans every pipeline of prog; errors are positioned.
+func buildGraph(prog *sql.Program, cfg Config) (*Graph, error) {
+	b := &builder{cfg: cfg, file: prog.File}
+	g := &Graph{}
+	for _, p := range prog.Pipelines {
+		pg, err := b.pipeline(p)
+		if err != nil {
+			var de *diag.Error
+			if errors.As(err, &de) {
+				b.errs = append(b.errs, de)
+			} else {
+				b.errs.Add(p.Pos, "%v", err)
+			}
+			continue
+		}
+		g.Pipelines = append(g.Pipelines, pg)
+	}
+	if err := b.errs.Err(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func (b *builder) vertex(name string, parallelism int) *Vertex {
+	b.nextID++
+	return &Vertex{ID: b.nextID, Name: name, Parallelism: parallelism}
+}
+
+// pipeline builds source vertex -> (chained operators) -> sink vertex.
+func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
+	pg := &PipelineGraph{Name: p.Name, Pos: p.Pos}
+
+	// Collect the unary chain down to its scan.
+	var chain []plan.Node
+	n := p.Query
+	for {
+		if scan, ok := n.(*plan.Scan); ok {
+			src, err := b.openSource(scan)
+			if err != nil {
+				return nil, err
+			}
+			par := capParallelism(b.cfg.Parallelism, src.Source.MaxParallelism())
+			v := b.vertex("Source: "+scan.Table.Name, par)
+			v.Source = src
+			v.Out = src.Source.Schema()
+			if !v.Out.Equal(scan.Out) {
+				return nil, diag.Errorf(scan.Pos, "internal: source %s produces %s, plan expects %s", scan.Table.Name, v.Out, scan.Out)
+			}
+			pg.Vertices = append(pg.Vertices, v)
+			break
+		}
+		kids := n.Children()
+		if len(kids) != 1 {
+			return nil, diag.Errorf(p.Pos, "internal: plan node %s is not supported by the engine yet", n)
+		}
+		chain = append(chain, n)
+		n = kids[0]
+	}
+	head := pg.Vertices[0]
+
+	// Operators bottom-up, chained into the source vertex (same
+	// parallelism, forward edge: no reason to cross goroutines).
+	for i := len(chain) - 1; i >= 0; i-- {
+		switch node := chain[i].(type) {
+		case *plan.Filter:
+			// A Filter directly under a Project fuses into one Calc.
+			if i > 0 {
+				if proj, ok := chain[i-1].(*plan.Project); ok {
+					head.Ops = append(head.Ops, calcSpec(node.Cond, proj.Exprs, node.Input.Schema(), proj.Out))
+					head.Out = proj.Out
+					i--
+					continue
+				}
+			}
+			head.Ops = append(head.Ops, filterSpec(node.Cond, node.Input.Schema()))
+		case *plan.Project:
+			head.Ops = append(head.Ops, projectSpec(node.Exprs, node.Input.Schema(), node.Out))
+			head.Out = node.Out
+		default:
+			return nil, diag.Errorf(p.Pos, "internal: plan node %s is not supported by the engine yet", node)
+		}
+	}
+
+	// Build each operator once now, so expression errors surface at
+	// validate time, before anything starts.
+	for _, op := range head.Ops {
+		if _, err := op.New(); err != nil {
+			return nil, diag.Errorf(p.Pos, "%s: %v", op.Kind, err)
+		}
+	}
+
+	sink, err := b.openSink(p)
+	if err != nil {
+		return nil, err
+	}
+	// A sink follows its input's parallelism (nothing gains from a fan
+	// out just to write), capped by what the sink supports.
+	sinkPar := capParallelism(head.Parallelism, sink.Sink.MaxParallelism())
+	if sinkPar == head.Parallelism {
+		head.Sink = sink
+		head.Name += " -> Sink: " + sink.Table
+		return pg, nil
+	}
+	sv := b.vertex("Sink: "+sink.Table, sinkPar)
+	sv.Sink = sink
+	sv.Out = head.Out
+	pg.Vertices = append(pg.Vertices, sv)
+	pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: sv.ID, Kind: Rebalance})
+	return pg, nil
+}
+
+func capParallelism(want, max int) int {
+	if max > 0 && want > max {
+		return max
+	}
+	return want
+}
+
+func (b *builder) openSource(scan *plan.Scan) (*SourceSpec, error) {
+	t := scan.Table
+	name, pos, ok := t.Option("connector")
+	if !ok {
+		return nil, diag.Errorf(t.Pos, "table %s has no 'connector' option", t.Name)
+	}
+	f, ok := b.cfg.Registry.Source(name)
+	if !ok {
+		return nil, diag.Errorf(pos, "connector '%s' cannot be read from (sources: %v)", name, b.cfg.Registry.SourceNames())
+	}
+	stats := &connectors.SourceStats{}
+	src, err := f(connectors.SourceConfig{
+		Table:     t.Name,
+		Schema:    t.Schema,
+		Columns:   scan.Columns,
+		Options:   t.Options,
+		Dir:       b.cfg.Dir,
+		BatchSize: b.cfg.BatchSize,
+		Alloc:     b.cfg.Alloc,
+		Stats:     stats,
+		Logger:    b.cfg.Logger,
+	})
+	if err != nil {
+		return nil, optionError(t, err)
+	}
+	return &SourceSpec{Table: t.Name, Connector: name, Source: src, Stats: stats}, nil
+}
+
+func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
+	if p.Sink == nil {
+		f, ok := b.cfg.Registry.Sink("stdout")
+		if !ok {
+			return nil, diag.Errorf(p.Pos, "no stdout connector registered for a bare SELECT")
+		}
+		s, err := f(connectors.SinkConfig{
+			Table: p.Name, Schema: p.Query.Schema(), Options: map[string]string{"connector": "stdout"},
+			Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
+		})
+		if err != nil {
+			return nil, diag.Errorf(p.Pos, "%v", err)
+		}
+		return &SinkSpec{Table: "stdout", Connector: "stdout", Sink: s}, nil
+	}
+	t := p.Sink
+	name, pos, ok := t.Option("connector")
+	if !ok {
+		return nil, diag.Errorf(t.Pos, "table %s has no 'connector' option", t.Name)
+	}
+	f, ok := b.cfg.Registry.Sink(name)
+	if !ok {
+		return nil, diag.Errorf(pos, "connector '%s' cannot be written to (sinks: %v)", name, b.cfg.Registry.SinkNames())
+	}
+	s, err := f(connectors.SinkConfig{
+		Table: t.Name, Schema: p.Query.Schema(), Options: t.Options,
+		Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
+	})
+	if err != nil {
+		return nil, optionError(t, err)
+	}
+	return &SinkSpec{Table: t.Name, Connector: name, Sink: s}, nil
+}
+
+// optionError positions a connector's complaint at the option it is about,
+// else at the table.
+func optionError(t *catalog.Table, err error) error {
+	var oe *connectors.OptionError
+	if errors.As(err, &oe) {
+		if pos, ok := t.OptionPos[oe.Key]; ok && oe.Key != "" {
+			return diag.Errorf(pos, "table %s: %s", t.Name, oe.Error())
+		}
+	}
+	return diag.Errorf(t.Pos, "table %s: %v", t.Name, err)
+}
+
+func exprList(es []expr.Expr, out *arrow.Schema) string {
+	s := ""
+	for i, e := range es {
+		if i > 0 {
+			s += ", "
+		}
+		s += e.String()
+		if out != nil && out.Field(i).Name != e.String() {
+			s += " AS " + out.Field(i).Name
+		}
+	}
+	return s
+}
+
+func calcSpec(cond expr.Expr, exprs []expr.Expr, in, out *arrow.Schema) *OpSpec {
+	return &OpSpec{
+		Kind:   "Calc",
+		Detail: fmt.Sprintf("Calc(where=[%s], select=[%s])", cond, exprList(exprs, out)),
+		New:    func() (operators.Operator, error) { return operators.NewCalc(cond, exprs, in, out) },
+	}
+}
+
+func filterSpec(cond expr.Expr, in *arrow.Schema) *OpSpec {
+	return &OpSpec{
+		Kind:   "Filter",
+		Detail: fmt.Sprintf("Filter(%s)", cond),
+		New:    func() (operators.Operator, error) { return operators.NewFilter(cond, in) },
+	}
+}
+
+func projectSpec(exprs []expr.Expr, in, out *arrow.Schema) *OpSpec {
+	return &OpSpec{
+		Kind:   "Project",
+		Detail: fmt.Sprintf("Project(%s)", exprList(exprs, out)),
+		New:    func() (operators.Operator, error) { return operators.NewProject(exprs, in, out) },
+	}
+}

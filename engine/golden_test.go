@@ -1,0 +1,203 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	gojson "github.com/goccy/go-json"
+	"golang.org/x/tools/txtar"
+
+	"github.com/weir-stream/weir/engine"
+)
+
+// A golden test is a txtar archive in testdata/golden:
+//
+//	-- query.sql --          the SQL file, run exactly as `weir run` would
+//	-- NAME --               input files, written next to query.sql
+//	-- want/NAME --          expected rows (JSON lines) of the file sink NAME
+//	-- want/stdout --        expected rows of bare SELECTs
+//	-- error --              or: the exact compile error (FILE:LINE:COL: msg)
+//	-- runtime-error --      or: text the run's error must contain
+//
+// Rows compare as multisets of JSON objects; every archive runs with batch
+// size 1 and the default, at parallelism 1 and 4, and all must agree.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/golden/*.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no golden tests found")
+	}
+	for _, f := range files {
+		ar, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, batch := range []int{1, engine.DefaultBatchSize} {
+				for _, par := range []int{1, 4} {
+					t.Run(fmt.Sprintf("batch%d_par%d", batch, par), func(t *testing.T) {
+						runGolden(t, ar, batch, par)
+					})
+				}
+			}
+		})
+	}
+}
+
+func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
+	dir := t.TempDir()
+	var query []byte
+	want := map[string]string{}
+	var wantErr, wantRunErr string
+	hasErr, hasRunErr := false, false
+	for _, f := range ar.Files {
+		switch {
+		case f.Name == "query.sql":
+			query = f.Data
+		case f.Name == "error":
+			wantErr, hasErr = strings.TrimSpace(string(f.Data)), true
+		case f.Name == "runtime-error":
+			wantRunErr, hasRunErr = strings.TrimSpace(string(f.Data)), true
+		case strings.HasPrefix(f.Name, "want/"):
+			want[strings.TrimPrefix(f.Name, "want/")] = string(f.Data)
+		default:
+			p := filepath.Join(dir, f.Name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if query == nil {
+		t.Fatal("archive has no query.sql")
+	}
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	var stdout bytes.Buffer
+	cfg := engine.Config{Parallelism: par, BatchSize: batch, Dir: dir, Stdout: &stdout, Alloc: alloc}
+	job, err := engine.Compile("query.sql", query, cfg)
+	if hasErr {
+		if err == nil {
+			t.Fatalf("compiled; want error %q", wantErr)
+		}
+		if got := strings.TrimSpace(err.Error()); got != wantErr {
+			t.Fatalf("error:\n got: %s\nwant: %s", got, wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	err = job.Run(context.Background())
+	if hasRunErr {
+		if err == nil {
+			t.Fatalf("ran; want error containing %q", wantRunErr)
+		}
+		if !strings.Contains(err.Error(), wantRunErr) {
+			t.Fatalf("error:\n got: %s\nwant it to contain: %s", err, wantRunErr)
+		}
+		for name := range want {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil && name != "stdout" {
+				t.Errorf("failed run left sink file %s behind", name)
+			}
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if len(want) == 0 {
+		t.Fatal("archive has no want/ section, error or runtime-error")
+	}
+	for name, w := range want {
+		var got string
+		if name == "stdout" {
+			got = stdout.String()
+		} else {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatalf("sink output: %v", err)
+			}
+			got = string(data)
+		}
+		compareRows(t, name, got, w)
+	}
+}
+
+// compareRows compares two JSON-lines texts as multisets of rows.
+func compareRows(t *testing.T, name, got, want string) {
+	t.Helper()
+	g, err := normalizeRows(got)
+	if err != nil {
+		t.Fatalf("%s: output is not JSON lines: %v\n%s", name, err, got)
+	}
+	w, err := normalizeRows(want)
+	if err != nil {
+		t.Fatalf("%s: expected rows are not JSON lines: %v", name, err)
+	}
+	if strings.Join(g, "\n") == strings.Join(w, "\n") {
+		return
+	}
+	if len(g)+len(w) <= 40 {
+		t.Fatalf("%s: rows differ\n got (%d):\n%s\nwant (%d):\n%s", name, len(g), strings.Join(g, "\n"), len(w), strings.Join(w, "\n"))
+	}
+	// Large outputs: report the rows only one side has, a few of each.
+	count := map[string]int{}
+	for _, r := range g {
+		count[r]++
+	}
+	for _, r := range w {
+		count[r]--
+	}
+	var extra, missing []string
+	for r, c := range count {
+		switch {
+		case c > 0 && len(extra) < 5:
+			extra = append(extra, r)
+		case c < 0 && len(missing) < 5:
+			missing = append(missing, r)
+		}
+	}
+	sort.Strings(extra)
+	sort.Strings(missing)
+	t.Fatalf("%s: got %d rows, want %d\nunexpected (first 5):\n%s\nmissing (first 5):\n%s", name, len(g), len(w),
+		strings.Join(extra, "\n"), strings.Join(missing, "\n"))
+}
+
+// normalizeRows re-renders each JSON line with sorted keys and sorts the
+// lines; numbers keep their text (so 1.50 and 1.5 differ, as decimals do).
+func normalizeRows(s string) ([]string, error) {
+	var rows []string
+	for i, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		dec := gojson.NewDecoder(strings.NewReader(line))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("line %d: %w", i+1, err)
+		}
+		b, err := gojson.Marshal(m) // map keys are sorted
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, string(b))
+	}
+	sort.Strings(rows)
+	return rows, nil
+}

@@ -1,0 +1,202 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/weir-stream/weir/sql"
+)
+
+// Job is a compiled SQL file, planned and ready to run.
+type Job struct {
+	cfg   Config
+	prog  *sql.Program
+	graph *Graph
+
+	stopOnce sync.Once
+	stopping chan struct{}
+
+	mu       sync.Mutex
+	counters map[int]*vertexCounters
+}
+
+// Compile parses, binds, optimises and plans a SQL file and opens its
+// connectors' configuration. Every error it returns is a user error (SQL
+// or options) with FILE:LINE:COL positions: nothing has started.
+func Compile(file string, src []byte, cfg Config) (*Job, error) {
+	cfg = cfg.withDefaults()
+	prog, err := sql.Compile(file, src)
+	if err != nil {
+		return nil, err
+	}
+	if len(prog.Pipelines) == 0 {
+		return nil, fmt.Errorf("%s: nothing to run: the file has no INSERT INTO or SELECT statement", file)
+	}
+	g, err := buildGraph(prog, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Job{cfg: cfg, prog: prog, graph: g, stopping: make(chan struct{})}, nil
+}
+
+// Graph is the job's physical dataflow.
+func (j *Job) Graph() *Graph { return j.graph }
+
+// Program is the compiled SQL the job runs.
+func (j *Job) Program() *sql.Program { return j.prog }
+
+// Stop asks the job to end gracefully: sources stop reading, everything
+// already read flows through, sinks commit, and Run returns nil. Safe to
+// call more than once and from any goroutine.
+func (j *Job) Stop() {
+	j.stopOnce.Do(func() { close(j.stopping) })
+}
+
+func (j *Job) stopRequested() bool {
+	select {
+	case <-j.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// Metrics returns each vertex's counters so far.
+func (j *Job) Metrics() []VertexMetrics {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	var out []VertexMetrics
+	for _, p := range j.graph.Pipelines {
+		for _, v := range p.Vertices {
+			m := VertexMetrics{ID: v.ID, Name: v.Name}
+			if c := j.counters[v.ID]; c != nil {
+				m.RowsIn = c.in.n.Load()
+				m.RowsOut = c.out.n.Load()
+			}
+			if v.Source != nil {
+				m.Dropped = v.Source.Stats.Dropped.Load()
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Run executes the job until its bounded sources end, Stop is called, or
+// something fails. Cancelling ctx aborts at once without committing sinks.
+// A failure names the vertex and subtask where it happened.
+func (j *Job) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	j.mu.Lock()
+	j.counters = map[int]*vertexCounters{}
+	j.mu.Unlock()
+
+	var tasks []*task
+	var chans []chan message
+	for _, p := range j.graph.Pipelines {
+		ts, cs := j.wire(p)
+		tasks = append(tasks, ts...)
+		chans = append(chans, cs...)
+	}
+
+	var wg sync.WaitGroup
+	errs := make([]error, len(tasks))
+	for i, t := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := t.run(ctx); err != nil {
+				errs[i] = err
+				cancel(err)
+			}
+		}()
+	}
+	wg.Wait()
+
+	// Release whatever a failure left in flight.
+	for _, ch := range chans {
+		for {
+			select {
+			case m := <-ch:
+				if m.rec != nil {
+					m.rec.Release()
+				}
+				continue
+			default:
+			}
+			break
+		}
+	}
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// wire creates a pipeline's channels and tasks.
+func (j *Job) wire(p *PipelineGraph) ([]*task, []chan message) {
+	byID := map[int]*Vertex{}
+	for _, v := range p.Vertices {
+		byID[v.ID] = v
+	}
+	inputs := map[int][][]chan message{} // vertex -> subtask -> channels
+	routers := map[int][]*router{}       // vertex -> subtask -> router
+	var all []chan message
+	for _, e := range p.Edges {
+		from, to := byID[e.From], byID[e.To]
+		if inputs[to.ID] == nil {
+			inputs[to.ID] = make([][]chan message, to.Parallelism)
+		}
+		rs := make([]*router, from.Parallelism)
+		for s := range rs {
+			r := &router{kind: e.Kind}
+			switch e.Kind {
+			case Forward:
+				ch := make(chan message, j.cfg.ChannelCapacity)
+				r.outs = []chan message{ch}
+				inputs[to.ID][s] = append(inputs[to.ID][s], ch)
+				all = append(all, ch)
+			default:
+				for d := 0; d < to.Parallelism; d++ {
+					ch := make(chan message, j.cfg.ChannelCapacity)
+					r.outs = append(r.outs, ch)
+					inputs[to.ID][d] = append(inputs[to.ID][d], ch)
+					all = append(all, ch)
+				}
+				r.next = s % to.Parallelism
+				if e.Kind == Shuffle {
+					r.part = newPartitioner(e.Keys, to.Parallelism, j.cfg.Alloc)
+				}
+			}
+			rs[s] = r
+		}
+		routers[from.ID] = rs
+	}
+	var tasks []*task
+	for _, v := range p.Vertices {
+		c := &vertexCounters{}
+		j.mu.Lock()
+		j.counters[v.ID] = c
+		j.mu.Unlock()
+		for s := 0; s < v.Parallelism; s++ {
+			t := &task{job: j, v: v, subtask: s, counters: c}
+			if in := inputs[v.ID]; in != nil {
+				t.inputs = in[s]
+			}
+			if rs := routers[v.ID]; rs != nil {
+				t.router = rs[s]
+			}
+			tasks = append(tasks, t)
+		}
+	}
+	return tasks, all
+}

@@ -1,0 +1,30 @@
+package engine
+
+import (
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// msgKind tells data from control messages.
+type msgKind uint8
+
+const (
+	msgData msgKind = iota
+	msgWatermark
+	msgEOS
+)
+
+// MaxWatermark is the watermark of an input that has ended: +infinity.
+const MaxWatermark int64 = math.MaxInt64
+
+// MinWatermark is the watermark before any has been seen.
+const MinWatermark int64 = math.MinInt64
+
+// message travels on a channel between subtasks. A data message owns its
+// record: the receiver releases it.
+type message struct {
+	kind msgKind
+	rec  arrow.RecordBatch
+	wm   int64
+}

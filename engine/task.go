@@ -1,0 +1,308 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+
+	"github.com/weir-stream/weir/connectors"
+	"github.com/weir-stream/weir/operators"
+)
+
+// task is one subtask of a vertex: it runs the vertex's operator chain on
+// records from its source reader or its input channels.
+type task struct {
+	job      *Job
+	v        *Vertex
+	subtask  int
+	inputs   []chan message
+	router   *router
+	counters *vertexCounters
+
+	ops    []operators.Operator
+	opened int
+	writer connectors.Writer
+	head   operators.Emitter
+	wms    []int64
+	wm     int64
+}
+
+func (t *task) name() string {
+	return fmt.Sprintf("%s (subtask %d/%d)", t.v.Name, t.subtask+1, t.v.Parallelism)
+}
+
+// run executes the subtask to completion. A failure is returned with the
+// vertex and subtask named.
+func (t *task) run(ctx context.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: internal error: %v", t.name(), r)
+		}
+	}()
+	if err := t.open(ctx); err != nil {
+		t.abort(ctx)
+		return fmt.Errorf("%s: %w", t.name(), err)
+	}
+	if t.v.Source != nil {
+		err = t.runSource(ctx)
+	} else {
+		err = t.runInputs(ctx)
+	}
+	if err != nil {
+		t.abort(ctx)
+		if errors.Is(err, context.Canceled) && context.Cause(ctx) != nil && !errors.Is(context.Cause(ctx), context.Canceled) {
+			return nil // another task failed first; its error is the job's
+		}
+		return fmt.Errorf("%s: %w", t.name(), err)
+	}
+	if err := t.finish(ctx); err != nil {
+		t.abort(ctx)
+		return fmt.Errorf("%s: %w", t.name(), err)
+	}
+	return nil
+}
+
+// open builds and opens the chain, last element first.
+func (t *task) open(ctx context.Context) error {
+	var tail operators.Emitter
+	if t.v.Sink != nil {
+		w, err := t.v.Sink.Sink.Writer(t.subtask, t.v.Parallelism)
+		if err != nil {
+			return fmt.Errorf("sink %s: %w", t.v.Sink.Table, err)
+		}
+		t.writer = w
+		if err := w.Open(ctx); err != nil {
+			return fmt.Errorf("sink %s: %w", t.v.Sink.Table, err)
+		}
+		tail = &sinkEmitter{w: w, table: t.v.Sink.Table, rows: &t.counters.out}
+	} else {
+		t.router.rows = &t.counters.out
+		tail = t.router
+	}
+	t.ops = make([]operators.Operator, len(t.v.Ops))
+	for i, spec := range t.v.Ops {
+		op, err := spec.New()
+		if err != nil {
+			return fmt.Errorf("%s: %w", spec.Kind, err)
+		}
+		t.ops[i] = op
+	}
+	next := tail
+	for i := len(t.ops) - 1; i >= 0; i-- {
+		env := &operators.Env{
+			Name: t.v.Ops[i].Kind, Subtask: t.subtask, Parallelism: t.v.Parallelism,
+			Alloc: t.job.cfg.Alloc, Logger: t.job.cfg.Logger,
+		}
+		if err := t.ops[i].Open(ctx, env); err != nil {
+			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
+		}
+		t.opened++
+		next = &opEmitter{op: t.ops[i], name: t.v.Ops[i].Kind, next: next}
+	}
+	t.head = next
+	return nil
+}
+
+// runSource reads the source until it ends or the job is asked to stop.
+func (t *task) runSource(ctx context.Context) error {
+	r, err := t.v.Source.Source.Reader(t.subtask, t.v.Parallelism)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
+	}
+	defer r.Close()
+	readCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-t.job.stopping:
+			cancel()
+		case <-readCtx.Done():
+		}
+	}()
+	if err := r.Open(readCtx); err != nil {
+		if t.job.stopRequested() {
+			return nil
+		}
+		return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
+	}
+	for {
+		if t.job.stopRequested() {
+			return nil
+		}
+		rec, err := r.Read(readCtx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if t.job.stopRequested() && ctx.Err() == nil {
+				return nil
+			}
+			return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
+		}
+		t.counters.in.add(rec.NumRows())
+		if err := t.head.Emit(ctx, rec); err != nil {
+			return err
+		}
+	}
+}
+
+// runInputs consumes the input channels until every one has ended.
+func (t *task) runInputs(ctx context.Context) error {
+	t.wms = make([]int64, len(t.inputs))
+	for i := range t.wms {
+		t.wms[i] = MinWatermark
+	}
+	t.wm = MinWatermark
+	if len(t.inputs) == 1 {
+		ch := t.inputs[0]
+		for {
+			select {
+			case m := <-ch:
+				done, err := t.handle(ctx, 0, m)
+				if err != nil || done {
+					return err
+				}
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+	}
+	cases := make([]reflect.SelectCase, 0, len(t.inputs)+1)
+	which := make([]int, 0, len(t.inputs))
+	cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())})
+	for i, ch := range t.inputs {
+		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)})
+		which = append(which, i)
+	}
+	for len(cases) > 1 {
+		chosen, v, _ := reflect.Select(cases)
+		if chosen == 0 {
+			return context.Cause(ctx)
+		}
+		m := v.Interface().(message)
+		input := which[chosen-1]
+		if m.kind == msgEOS {
+			cases = append(cases[:chosen], cases[chosen+1:]...)
+			which = append(which[:chosen-1], which[chosen:]...)
+		}
+		if _, err := t.handle(ctx, input, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handle processes one message from input; done reports that every input
+// has ended.
+func (t *task) handle(ctx context.Context, input int, m message) (done bool, err error) {
+	switch m.kind {
+	case msgData:
+		t.counters.in.add(m.rec.NumRows())
+		return false, t.head.Emit(ctx, m.rec)
+	case msgWatermark:
+		return false, t.advance(ctx, input, m.wm)
+	case msgEOS:
+		if err := t.advance(ctx, input, MaxWatermark); err != nil {
+			return false, err
+		}
+		for _, w := range t.wms {
+			if w != MaxWatermark {
+				return false, nil
+			}
+		}
+		return true, nil
+	}
+	return false, fmt.Errorf("unknown message kind %d", m.kind)
+}
+
+// advance records input's watermark and, when the minimum over inputs
+// moves, passes it through the chain and downstream.
+func (t *task) advance(ctx context.Context, input int, wm int64) error {
+	if wm <= t.wms[input] {
+		return nil
+	}
+	t.wms[input] = wm
+	low := MaxWatermark
+	for _, w := range t.wms {
+		low = min(low, w)
+	}
+	if low <= t.wm {
+		return nil
+	}
+	t.wm = low
+	return t.emitWatermark(ctx, low)
+}
+
+// emitWatermark runs wm through the chain's event-time operators, then
+// downstream.
+func (t *task) emitWatermark(ctx context.Context, wm int64) error {
+	for i, op := range t.ops {
+		h, ok := op.(operators.WatermarkHandler)
+		if !ok {
+			continue
+		}
+		next := t.emitterAfter(i)
+		out, err := h.OnWatermark(ctx, wm, next)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
+		}
+		wm = out
+	}
+	if t.router != nil && wm != MaxWatermark {
+		return t.router.broadcast(ctx, message{kind: msgWatermark, wm: wm})
+	}
+	return nil
+}
+
+// emitterAfter returns the emitter that feeds whatever follows operator i.
+func (t *task) emitterAfter(i int) operators.Emitter {
+	e := t.head
+	for j := 0; j <= i; j++ {
+		e = e.(*opEmitter).next
+	}
+	return e
+}
+
+// finish flushes the chain at end of input: each operator closes in
+// order, flushing into the next, then the sink commits or downstream
+// hears end-of-stream.
+func (t *task) finish(ctx context.Context) error {
+	for i, op := range t.ops {
+		t.opened--
+		if err := op.Close(ctx, t.emitterAfter(i)); err != nil {
+			t.ops = t.ops[i+1:]
+			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
+		}
+	}
+	t.ops = nil
+	if t.writer != nil {
+		w := t.writer
+		t.writer = nil
+		if err := w.Close(ctx); err != nil {
+			return fmt.Errorf("sink %s: %w", t.v.Sink.Table, err)
+		}
+		return nil
+	}
+	return t.router.broadcast(ctx, message{kind: msgEOS})
+}
+
+// abort releases the chain after a failure without committing anything.
+func (t *task) abort(ctx context.Context) {
+	for i := len(t.ops) - t.opened; i < len(t.ops); i++ {
+		if t.ops[i] != nil {
+			_ = t.ops[i].Close(ctx, discardEmitter{})
+		}
+	}
+	t.ops = nil
+	t.opened = 0
+	if t.writer != nil {
+		if a, ok := t.writer.(connectors.Aborter); ok {
+			_ = a.Abort()
+		} else {
+			_ = t.writer.Close(context.WithoutCancel(ctx))
+		}
+		t.writer = nil
+	}
+}

@@ -1,0 +1,48 @@
+// Package catalog describes the tables a SQL file declares: their columns
+// as an Arrow schema, their WITH options, their watermark, and where in the
+// file each was written. It imports only diag and operators/expr, and never
+// the runtime.
+package catalog
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/weir-stream/weir/operators/expr"
+	"github.com/weir-stream/weir/sql/diag"
+)
+
+// Table is a table declared by CREATE TABLE ... WITH (...).
+type Table struct {
+	// Name as written (lookups are case-insensitive).
+	Name string
+	// Schema holds the declared columns in order; every field is nullable
+	// unless declared NOT NULL.
+	Schema *arrow.Schema
+	// Options are the WITH options, keys and values unquoted, keys as
+	// written ('connector', 'path', 'format', ...).
+	Options map[string]string
+	// OptionPos gives where each option key was written, so connector
+	// option errors point at the option.
+	OptionPos map[string]diag.Pos
+	// Watermark is the WATERMARK FOR clause, or nil.
+	Watermark *Watermark
+	// Pos is where the CREATE TABLE statement starts.
+	Pos diag.Pos
+}
+
+// Watermark is `WATERMARK FOR col AS expr`.
+type Watermark struct {
+	// Column is the index in Table.Schema of the event-time column.
+	Column int
+	// Expr computes the watermark from a row; it is bound over
+	// Table.Schema and has type TIMESTAMP(3).
+	Expr expr.Expr
+	// Pos is where the WATERMARK keyword was written.
+	Pos diag.Pos
+}
+
+// Option returns the option's value and its position.
+func (t *Table) Option(key string) (string, diag.Pos, bool) {
+	v, ok := t.Options[key]
+	return v, t.OptionPos[key], ok
+}
