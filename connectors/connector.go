@@ -144,3 +144,13 @@ func Optionf(key, format string, args ...any) *OptionError {
 type Aborter interface {
 	Abort() error
 }
+
+// Preparer is implemented by writers that can make their output durable
+// without making it visible (the first phase of a two-phase commit). At
+// the end of input the runtime calls Prepare on every writer of the job;
+// only when every task of the job succeeded does it call Close, which
+// commits. Otherwise it calls Abort, so a failed job commits nothing, in
+// any of its pipelines.
+type Preparer interface {
+	Prepare(ctx context.Context) error
+}

@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -22,11 +24,20 @@ type builder struct {
 	file   string
 	errs   diag.List
 	nextID int
+	// writers counts the pipelines writing each sink table; shared holds
+	// the one sink vertex of a table that several pipelines write.
+	writers map[string]int
+	shared  map[string]*Vertex
 }
 
 // buildGraph plans every pipeline of prog; errors are positioned.
 func buildGraph(prog *sql.Program, cfg Config) (*Graph, error) {
-	b := &builder{cfg: cfg, file: prog.File}
+	b := &builder{cfg: cfg, file: prog.File, writers: map[string]int{}, shared: map[string]*Vertex{}}
+	for _, p := range prog.Pipelines {
+		if p.Sink != nil {
+			b.writers[strings.ToLower(p.Sink.Name)]++
+		}
+	}
 	g := &Graph{}
 	for _, p := range prog.Pipelines {
 		pg, err := b.pipeline(p)
@@ -115,6 +126,16 @@ func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
 		}
 	}
 
+	// Several INSERTs into one table feed one sink vertex (one writer
+	// set, one commit), never one sink each racing for the same output.
+	var key string
+	if p.Sink != nil {
+		key = strings.ToLower(p.Sink.Name)
+	}
+	if sv := b.shared[key]; sv != nil {
+		pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: sv.ID, Kind: Rebalance})
+		return pg, nil
+	}
 	sink, err := b.openSink(p)
 	if err != nil {
 		return nil, err
@@ -122,17 +143,43 @@ func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
 	// A sink follows its input's parallelism (nothing gains from a fan
 	// out just to write), capped by what the sink supports.
 	sinkPar := capParallelism(head.Parallelism, sink.Sink.MaxParallelism())
-	if sinkPar == head.Parallelism {
+	if sinkPar == head.Parallelism && b.writers[key] <= 1 {
 		head.Sink = sink
 		head.Name += " -> Sink: " + sink.Table
 		return pg, nil
 	}
+	if b.writers[key] > 1 {
+		sinkPar = capParallelism(b.cfg.Parallelism, sink.Sink.MaxParallelism())
+	}
 	sv := b.vertex("Sink: "+sink.Table, sinkPar)
 	sv.Sink = sink
 	sv.Out = head.Out
+	if key != "" && b.writers[key] > 1 {
+		b.shared[key] = sv
+	}
 	pg.Vertices = append(pg.Vertices, sv)
 	pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: sv.ID, Kind: Rebalance})
 	return pg, nil
+}
+
+// unknownConnector tells a misspelt connector from one that exists but
+// only in the other direction.
+func (b *builder) unknownConnector(pos diag.Pos, name, verb string, able []string) error {
+	_, src := b.cfg.Registry.Source(name)
+	_, sink := b.cfg.Registry.Sink(name)
+	if src || sink {
+		return diag.Errorf(pos, "connector '%s' cannot be %s (it can: %s)", name, verb, strings.Join(able, ", "))
+	}
+	known := map[string]bool{}
+	for _, n := range append(b.cfg.Registry.SourceNames(), b.cfg.Registry.SinkNames()...) {
+		known[n] = true
+	}
+	names := make([]string, 0, len(known))
+	for n := range known {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return diag.Errorf(pos, "unknown connector '%s' (known: %s)", name, strings.Join(names, ", "))
 }
 
 func capParallelism(want, max int) int {
@@ -150,7 +197,7 @@ func (b *builder) openSource(scan *plan.Scan) (*SourceSpec, error) {
 	}
 	f, ok := b.cfg.Registry.Source(name)
 	if !ok {
-		return nil, diag.Errorf(pos, "connector '%s' cannot be read from (sources: %v)", name, b.cfg.Registry.SourceNames())
+		return nil, b.unknownConnector(pos, name, "read from", b.cfg.Registry.SourceNames())
 	}
 	stats := &connectors.SourceStats{}
 	src, err := f(connectors.SourceConfig{
@@ -192,7 +239,7 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 	}
 	f, ok := b.cfg.Registry.Sink(name)
 	if !ok {
-		return nil, diag.Errorf(pos, "connector '%s' cannot be written to (sinks: %v)", name, b.cfg.Registry.SinkNames())
+		return nil, b.unknownConnector(pos, name, "written to", b.cfg.Registry.SinkNames())
 	}
 	s, err := f(connectors.SinkConfig{
 		Table: t.Name, Schema: p.Query.Schema(), Options: t.Options,

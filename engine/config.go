@@ -15,6 +15,13 @@ import (
 // DefaultBatchSize is the most rows a record carries unless configured.
 const DefaultBatchSize = 4096
 
+// MaxBatchSize bounds BatchSize: builders are sized for a whole batch.
+const MaxBatchSize = 1 << 20
+
+// MaxParallelism bounds Parallelism: each subtask is a goroutine with
+// its own buffers, and keyed state is split into KeyGroups groups.
+const MaxParallelism = KeyGroups
+
 // DefaultChannelCapacity is how many records may wait between two subtasks
 // before the producer blocks (backpressure).
 const DefaultChannelCapacity = 4
@@ -46,6 +53,8 @@ func (c Config) withDefaults() Config {
 	if c.BatchSize <= 0 {
 		c.BatchSize = DefaultBatchSize
 	}
+	c.BatchSize = min(c.BatchSize, MaxBatchSize)
+	c.Parallelism = min(c.Parallelism, MaxParallelism)
 	if c.ChannelCapacity <= 0 {
 		c.ChannelCapacity = DefaultChannelCapacity
 	}

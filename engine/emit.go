@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -25,7 +26,18 @@ func (e *opEmitter) Emit(ctx context.Context, rec arrow.RecordBatch) error {
 		return nil
 	}
 	e.rows.add(rec.NumRows())
-	return attribute(e.name, e.op.Process(ctx, 0, rec, e.next))
+	return attribute(e.name, guard(func() error { return e.op.Process(ctx, 0, rec, e.next) }))
+}
+
+// guard runs fn, turning a panic into an error so the runtime can name
+// the stage that panicked and abort cleanly.
+func guard(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return fn()
 }
 
 // stageError names the chain stage (operator, sink, or "" for the
@@ -70,7 +82,7 @@ func (e *sinkEmitter) Emit(ctx context.Context, rec arrow.RecordBatch) error {
 		return nil
 	}
 	e.rows.add(rec.NumRows())
-	return attribute("sink "+e.table, e.w.Write(ctx, rec))
+	return attribute("sink "+e.table, guard(func() error { return e.w.Write(ctx, rec) }))
 }
 
 // discardEmitter drops records; operators closed after a failure flush

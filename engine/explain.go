@@ -40,6 +40,7 @@ func (j *Job) pipelineSQL(name string) (plan.Node, bool) {
 
 func (j *Job) explainText(w io.Writer) error {
 	var b strings.Builder
+	fmt.Fprintf(&b, "Job %s\n\n", j.name)
 	for i, p := range j.graph.Pipelines {
 		if i > 0 {
 			b.WriteString("\n")
@@ -105,17 +106,17 @@ func (j *Job) explainDot(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("digraph weir {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n")
 	for _, p := range j.graph.Pipelines {
-		fmt.Fprintf(&b, "  subgraph \"cluster_%s\" {\n    label=%q;\n", p.Name, p.Name)
+		fmt.Fprintf(&b, "  subgraph %s {\n    label=%s;\n", dotID("cluster_"+p.Name), dotID(p.Name))
 		for _, v := range p.Vertices {
 			lines := []string{v.Name, fmt.Sprintf("parallelism=%d", v.Parallelism)}
 			for _, op := range v.Ops {
 				lines = append(lines, op.Detail)
 			}
-			fmt.Fprintf(&b, "    v%d [label=%q];\n", v.ID, strings.Join(lines, "\n"))
+			fmt.Fprintf(&b, "    v%d [label=%s];\n", v.ID, dotID(strings.Join(lines, "\n")))
 		}
 		b.WriteString("  }\n")
 		for _, e := range p.Edges {
-			fmt.Fprintf(&b, "  v%d -> v%d [label=%q];\n", e.From, e.To, string(e.Kind)+keysString(e))
+			fmt.Fprintf(&b, "  v%d -> v%d [label=%s];\n", e.From, e.To, dotID(string(e.Kind)+keysString(e)))
 		}
 	}
 	b.WriteString("}\n")
@@ -124,6 +125,7 @@ func (j *Job) explainDot(w io.Writer) error {
 }
 
 type jsonGraph struct {
+	Job       string         `json:"job"`
 	Pipelines []jsonPipeline `json:"pipelines"`
 }
 
@@ -170,7 +172,7 @@ type jsonEdge struct {
 }
 
 func (j *Job) explainJSON(w io.Writer) error {
-	out := jsonGraph{Pipelines: []jsonPipeline{}}
+	out := jsonGraph{Job: j.name, Pipelines: []jsonPipeline{}}
 	for _, p := range j.graph.Pipelines {
 		jp := jsonPipeline{Name: p.Name, Position: p.Pos.String(), Vertices: []jsonVertex{}, Edges: []jsonEdge{}}
 		if q, ok := j.pipelineSQL(p.Name); ok {
@@ -210,4 +212,11 @@ func (j *Job) explainJSON(w io.Writer) error {
 	}
 	_, err = w.Write(append(data, '\n'))
 	return err
+}
+
+// dotID quotes s as a DOT string: only '"' and '\\' need escaping, and
+// newlines become DOT's centred line breaks.
+func dotID(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
 }

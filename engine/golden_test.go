@@ -25,6 +25,7 @@ import (
 //	-- want/stdout --        expected rows of bare SELECTs
 //	-- error --              or: the exact compile error (FILE:LINE:COL: msg)
 //	-- runtime-error --      or: text the run's error must contain
+//	-- dropped --            bad records the sources skipped, in total
 //
 // Rows compare as multisets of JSON objects; every archive runs with batch
 // size 1 and the default, at parallelism 1 and 4, and all must agree.
@@ -59,7 +60,7 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 	dir := t.TempDir()
 	var query []byte
 	want := map[string]string{}
-	var wantErr, wantRunErr string
+	var wantErr, wantRunErr, wantDropped string
 	hasErr, hasRunErr := false, false
 	for _, f := range ar.Files {
 		switch {
@@ -67,6 +68,8 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 			query = f.Data
 		case f.Name == "error":
 			wantErr, hasErr = strings.TrimSpace(string(f.Data)), true
+		case f.Name == "dropped":
+			wantDropped = strings.TrimSpace(string(f.Data))
 		case f.Name == "runtime-error":
 			wantRunErr, hasRunErr = strings.TrimSpace(string(f.Data)), true
 		case strings.HasPrefix(f.Name, "want/"):
@@ -121,6 +124,15 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 	}
 	if len(want) == 0 {
 		t.Fatal("archive has no want/ section, error or runtime-error")
+	}
+	if wantDropped != "" {
+		var dropped int64
+		for _, m := range job.Metrics() {
+			dropped += m.Dropped
+		}
+		if fmt.Sprint(dropped) != wantDropped {
+			t.Errorf("dropped %d bad records, want %s", dropped, wantDropped)
+		}
 	}
 	for name, w := range want {
 		var got string

@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"sync"
 
+	"github.com/weir-stream/weir/connectors"
 	"github.com/weir-stream/weir/sql"
 )
 
 // Job is a compiled SQL file, planned and ready to run.
 type Job struct {
+	name  string
 	cfg   Config
 	prog  *sql.Program
 	graph *Graph
@@ -20,17 +25,63 @@ type Job struct {
 
 	mu       sync.Mutex
 	counters map[int]*vertexCounters
+	prepared []preparedWriter
+}
+
+// preparedWriter is a sink writer whose input ended; it commits only when
+// the whole job succeeds.
+type preparedWriter struct {
+	w     connectors.Writer
+	task  string
+	table string
+}
+
+func (j *Job) addPrepared(w connectors.Writer, task, table string) {
+	j.mu.Lock()
+	j.prepared = append(j.prepared, preparedWriter{w: w, task: task, table: table})
+	j.mu.Unlock()
+}
+
+// finishSinks commits every prepared writer when the job succeeded, and
+// aborts them all when it failed, so a failed job commits nothing.
+func (j *Job) finishSinks(ctx context.Context, failed bool) error {
+	j.mu.Lock()
+	prepared := j.prepared
+	j.prepared = nil
+	j.mu.Unlock()
+	var first error
+	for _, p := range prepared {
+		if failed {
+			if a, ok := p.w.(connectors.Aborter); ok {
+				_ = a.Abort()
+			} else {
+				_ = p.w.Close(ctx)
+			}
+			continue
+		}
+		if err := p.w.Close(ctx); err != nil && first == nil {
+			first = fmt.Errorf("%s: committing sink %s: %w", p.task, p.table, err)
+		}
+	}
+	return first
 }
 
 // Compile parses, binds, optimises and plans a SQL file and opens its
 // connectors' configuration. Every error it returns is a user error (SQL
 // or options) with FILE:LINE:COL positions: nothing has started.
 func Compile(file string, src []byte, cfg Config) (*Job, error) {
-	cfg = cfg.withDefaults()
 	prog, err := sql.Compile(file, src)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	name, err := applySettings(prog, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
 	if len(prog.Pipelines) == 0 {
 		return nil, fmt.Errorf("%s: nothing to run: the file has no INSERT INTO or SELECT statement", file)
 	}
@@ -38,8 +89,14 @@ func Compile(file string, src []byte, cfg Config) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Job{cfg: cfg, prog: prog, graph: g, stopping: make(chan struct{})}, nil
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	return &Job{name: name, cfg: cfg, prog: prog, graph: g, stopping: make(chan struct{})}, nil
 }
+
+// Name is the job's name: SET 'pipeline.name', else the file's base name.
+func (j *Job) Name() string { return j.name }
 
 // Graph is the job's physical dataflow.
 func (j *Job) Graph() *Graph { return j.graph }
@@ -95,13 +152,7 @@ func (j *Job) Run(ctx context.Context) error {
 	j.counters = map[int]*vertexCounters{}
 	j.mu.Unlock()
 
-	var tasks []*task
-	var chans []chan message
-	for _, p := range j.graph.Pipelines {
-		ts, cs := j.wire(p)
-		tasks = append(tasks, ts...)
-		chans = append(chans, cs...)
-	}
+	tasks, chans := j.wire()
 
 	var wg sync.WaitGroup
 	errs := make([]error, len(tasks))
@@ -116,6 +167,7 @@ func (j *Job) Run(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	j.logDrops()
 
 	// Release whatever a failure left in flight.
 	for _, ch := range chans {
@@ -131,6 +183,11 @@ func (j *Job) Run(ctx context.Context) error {
 			break
 		}
 	}
+	failed := ctx.Err() != nil
+	for _, err := range errs {
+		failed = failed || err != nil
+	}
+	commitErr := j.finishSinks(context.WithoutCancel(ctx), failed)
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
 	}
@@ -139,19 +196,29 @@ func (j *Job) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return commitErr
 }
 
-// wire creates a pipeline's channels and tasks.
-func (j *Job) wire(p *PipelineGraph) ([]*task, []chan message) {
+// wire creates the job's channels and tasks. Edges may cross pipelines
+// (several INSERTs into one table share its sink vertex).
+func (j *Job) wire() ([]*task, []chan message) {
 	byID := map[int]*Vertex{}
-	for _, v := range p.Vertices {
-		byID[v.ID] = v
+	var vertices []*Vertex
+	var edges []*Edge
+	for _, p := range j.graph.Pipelines {
+		for _, v := range p.Vertices {
+			byID[v.ID] = v
+			vertices = append(vertices, v)
+		}
+		edges = append(edges, p.Edges...)
 	}
 	inputs := map[int][][]chan message{} // vertex -> subtask -> channels
 	routers := map[int][]*router{}       // vertex -> subtask -> router
 	var all []chan message
-	for _, e := range p.Edges {
+	for _, e := range edges {
 		from, to := byID[e.From], byID[e.To]
 		if inputs[to.ID] == nil {
 			inputs[to.ID] = make([][]chan message, to.Parallelism)
@@ -182,7 +249,7 @@ func (j *Job) wire(p *PipelineGraph) ([]*task, []chan message) {
 		routers[from.ID] = rs
 	}
 	var tasks []*task
-	for _, v := range p.Vertices {
+	for _, v := range vertices {
 		c := &vertexCounters{}
 		j.mu.Lock()
 		j.counters[v.ID] = c
@@ -199,4 +266,19 @@ func (j *Job) wire(p *PipelineGraph) ([]*task, []chan message) {
 		}
 	}
 	return tasks, all
+}
+
+// logDrops reports, once per source, how many bad records it skipped under
+// 'bad-data' = 'drop', so a run never loses rows silently.
+func (j *Job) logDrops() {
+	for _, p := range j.graph.Pipelines {
+		for _, v := range p.Vertices {
+			if v.Source == nil {
+				continue
+			}
+			if n := v.Source.Stats.Dropped.Load(); n > 0 {
+				j.cfg.Logger.Warn("bad records dropped", "pipeline", p.Name, "table", v.Source.Table, "dropped", n)
+			}
+		}
+	}
 }

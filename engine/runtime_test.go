@@ -291,3 +291,62 @@ func TestBackpressureBoundsInFlightRows(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// wmOp records the watermarks it sees and forwards records.
+type wmOp struct {
+	mu  sync.Mutex
+	wms []int64
+}
+
+func (o *wmOp) Open(context.Context, *operators.Env) error     { return nil }
+func (o *wmOp) Close(context.Context, operators.Emitter) error { return nil }
+func (o *wmOp) Process(ctx context.Context, _ int, rec arrow.RecordBatch, out operators.Emitter) error {
+	rec.Retain()
+	return out.Emit(ctx, rec)
+}
+func (o *wmOp) OnWatermark(_ context.Context, wm int64, _ operators.Emitter) (int64, error) {
+	o.mu.Lock()
+	o.wms = append(o.wms, wm)
+	o.mu.Unlock()
+	return wm, nil
+}
+
+func TestChainedOperatorSeesFinalWatermark(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	op := &wmOp{}
+	spec := &OpSpec{Kind: "Watch", New: func() (operators.Operator, error) { return op, nil }}
+	job := testJob(t, alloc, &seqSource{n: 100, batch: 10, alloc: alloc}, 1, []*OpSpec{spec}, newCollectSink(), 1, Forward)
+	if err := job.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(op.wms) != 1 || op.wms[0] != MaxWatermark {
+		t.Fatalf("watermarks %v, want exactly [+inf] at end of input", op.wms)
+	}
+}
+
+// panicOp panics on its first record.
+type panicOp struct{}
+
+func (panicOp) Open(context.Context, *operators.Env) error     { return nil }
+func (panicOp) Close(context.Context, operators.Emitter) error { return nil }
+func (panicOp) Process(context.Context, int, arrow.RecordBatch, operators.Emitter) error {
+	var s []int
+	_ = s[3]
+	return nil
+}
+
+func TestPanickingOperatorIsNamedAndAborts(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	sink := newCollectSink()
+	spec := &OpSpec{Kind: "Oops", New: func() (operators.Operator, error) { return panicOp{}, nil }}
+	job := testJob(t, alloc, &seqSource{n: 100, batch: 10, alloc: alloc}, 1, []*OpSpec{spec}, sink, 1, Forward)
+	err := job.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "Oops: internal error: runtime error: index out of range") {
+		t.Fatalf("got %v", err)
+	}
+	if sink.closed != 0 || sink.aborted != 1 {
+		t.Fatalf("closed %d aborted %d, want the sink aborted", sink.closed, sink.aborted)
+	}
+}

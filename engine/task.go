@@ -38,6 +38,7 @@ func (t *task) name() string {
 func (t *task) run(ctx context.Context) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			t.abort(context.WithoutCancel(ctx))
 			err = fmt.Errorf("%s: internal error: %v", t.name(), r)
 		}
 	}()
@@ -45,6 +46,7 @@ func (t *task) run(ctx context.Context) (err error) {
 		t.abort(ctx)
 		return fmt.Errorf("%s: %w", t.name(), err)
 	}
+	t.wm = MinWatermark
 	if t.v.Source != nil {
 		err = t.runSource(ctx)
 	} else {
@@ -122,7 +124,7 @@ func (t *task) runSource(ctx context.Context) error {
 		}
 	}()
 	if err := r.Open(readCtx); err != nil {
-		if t.job.stopRequested() {
+		if t.job.stopRequested() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
 			return nil
 		}
 		return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
@@ -136,7 +138,9 @@ func (t *task) runSource(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			if t.job.stopRequested() && ctx.Err() == nil {
+			// A read interrupted by Stop is the end of input; any other
+			// error, even one that races with Stop, fails the job.
+			if t.job.stopRequested() && ctx.Err() == nil && readCtx.Err() != nil && errors.Is(err, context.Canceled) {
 				return nil
 			}
 			return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
@@ -154,7 +158,6 @@ func (t *task) runInputs(ctx context.Context) error {
 	for i := range t.wms {
 		t.wms[i] = MinWatermark
 	}
-	t.wm = MinWatermark
 	if len(t.inputs) == 1 {
 		ch := t.inputs[0]
 		for {
@@ -246,7 +249,7 @@ func (t *task) emitWatermark(ctx context.Context, wm int64) error {
 		next := t.emitterAfter(i)
 		out, err := h.OnWatermark(ctx, wm, next)
 		if err != nil {
-			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
+			return attribute(t.v.Ops[i].Kind, err)
 		}
 		wm = out
 	}
@@ -265,24 +268,34 @@ func (t *task) emitterAfter(i int) operators.Emitter {
 	return e
 }
 
-// finish flushes the chain at end of input: each operator closes in
-// order, flushing into the next, then the sink commits or downstream
-// hears end-of-stream.
+// finish flushes the chain at end of input: the watermark goes to
+// +infinity (so every event-time operator fires what it holds), each
+// operator closes in order, flushing into the next, then the sink
+// prepares its commit (the job commits every sink once all tasks
+// succeeded) or downstream hears end-of-stream.
 func (t *task) finish(ctx context.Context) error {
+	if t.wm != MaxWatermark {
+		t.wm = MaxWatermark
+		if err := t.emitWatermark(ctx, MaxWatermark); err != nil {
+			return err
+		}
+	}
 	for i, op := range t.ops {
 		t.opened--
 		if err := op.Close(ctx, t.emitterAfter(i)); err != nil {
 			t.ops = t.ops[i+1:]
-			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
+			return attribute(t.v.Ops[i].Kind, err)
 		}
 	}
 	t.ops = nil
 	if t.writer != nil {
-		w := t.writer
-		t.writer = nil
-		if err := w.Close(ctx); err != nil {
-			return fmt.Errorf("sink %s: %w", t.v.Sink.Table, err)
+		if p, ok := t.writer.(connectors.Preparer); ok {
+			if err := p.Prepare(ctx); err != nil {
+				return fmt.Errorf("sink %s: %w", t.v.Sink.Table, err)
+			}
 		}
+		t.job.addPrepared(t.writer, t.name(), t.v.Sink.Table)
+		t.writer = nil
 		return nil
 	}
 	return t.router.broadcast(ctx, message{kind: msgEOS})

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/weir-stream/weir/sql/bind"
+	"github.com/weir-stream/weir/sql/diag"
 	"github.com/weir-stream/weir/sql/prepass"
 	"github.com/weir-stream/weir/sql/rules"
 )
@@ -36,7 +37,7 @@ func CompileWith(file string, src []byte, opts Options) (*Program, error) {
 	if ruleList == nil {
 		ruleList = rules.Default()
 	}
-	prog := &Program{File: file, Settings: map[string]string{}}
+	prog := &Program{File: file, Settings: map[string]string{}, SettingPos: map[string]diag.Pos{}}
 	inserts := map[string]int{}
 	for i, st := range script.Stmts {
 		switch st.Kind {
@@ -46,6 +47,7 @@ func CompileWith(file string, src []byte, opts Options) (*Program, error) {
 			}
 		case prepass.Set:
 			prog.Settings[st.Set.Key] = st.Set.Value
+			prog.SettingPos[st.Set.Key] = script.File.Pos(st.Start)
 		case prepass.Query:
 			res := b.Statement(st)
 			if res == nil {

@@ -16,6 +16,9 @@ type Program struct {
 	// Settings are the SET 'key' = 'value' statements; a later SET of the
 	// same key wins.
 	Settings map[string]string
+	// SettingPos is where the SET statement that gave each key its value
+	// starts.
+	SettingPos map[string]diag.Pos
 	// Pipelines are the statements that run, in file order.
 	Pipelines []*Pipeline
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,6 +78,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"run"}, 2, "accepts 1 arg", ""},
 		{[]string{"run", "ok.sql", "--parallelism", "0"}, 2, "--parallelism must be a positive integer", ""},
 		{[]string{"explain", "ok.sql", "--format", "yaml"}, 2, "--format must be one of", ""},
+		{[]string{"validate", "ok.sql", "--batch-size", "9223372036854775807"}, 2, "batch size 9223372036854775807 is too large", ""},
+		{[]string{"validate", "ok.sql", "--parallelism", "100000"}, 2, "parallelism 100000 is too large", ""},
 		{[]string{"frobnicate"}, 2, "unknown command", ""},
 	} {
 		code, stdout, stderr := run(t, dir, tc.args...)
@@ -134,10 +137,7 @@ func TestSIGTERMStopsGracefully(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "weir")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildWeir(t)
 	dir := writeFiles(t, map[string]string{"q.sql": `CREATE TABLE b (auction BIGINT, price BIGINT)
 WITH ('connector' = 'nexmark', 'table' = 'bid', 'first-event.rate' = '2000', 'rate-limited' = 'true');
 CREATE TABLE o (auction BIGINT, price BIGINT) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');
@@ -168,4 +168,59 @@ INSERT INTO o SELECT auction, price FROM b;`})
 		t.Fatal("no rows committed")
 	}
 	t.Logf("%d rows committed at SIGTERM", lines)
+}
+
+// TestSecondSignalAborts: the first SIGINT stops gracefully, but a sink
+// that never drains would hold the job; the second SIGINT aborts it with
+// exit 1 and commits nothing.
+func TestSecondSignalAborts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildWeir(t)
+	dir := writeFiles(t, map[string]string{"q.sql": `CREATE TABLE b (auction BIGINT, price BIGINT)
+WITH ('connector' = 'nexmark', 'table' = 'bid');
+SELECT auction, price FROM b;`})
+	cmd := exec.Command(bin, "run", "q.sql", "--parallelism", "2")
+	cmd.Dir = dir
+	// stdout is a pipe nobody reads: the stdout sink blocks once it fills.
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdout.Close()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Fatalf("exit: %v, want exit code 1\n%s", err, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "aborted by a second signal") {
+			t.Fatalf("stderr does not say it aborted:\n%s", stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("still running 20s after the second SIGINT\n%s", stderr.String())
+	}
+}
+
+// buildWeir builds the binary for tests that need a real process (signals).
+func buildWeir(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "weir")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -60,6 +60,12 @@ func (f *jobFlags) config(cmd *cobra.Command, stdout io.Writer, logger *slog.Log
 	if cfg.BatchSize, err = intSetting(cmd, "batch-size", "WEIR_BATCH_SIZE", f.batchSize); err != nil {
 		return cfg, err
 	}
+	if cfg.BatchSize > engine.MaxBatchSize {
+		return cfg, fmt.Errorf("batch size %d is too large (at most %d rows per record)", cfg.BatchSize, engine.MaxBatchSize)
+	}
+	if cfg.Parallelism > engine.MaxParallelism {
+		return cfg, fmt.Errorf("parallelism %d is too large (at most %d)", cfg.Parallelism, engine.MaxParallelism)
+	}
 	return cfg, nil
 }
 
@@ -113,8 +119,16 @@ func envOr(key, def string) string {
 	return def
 }
 
-// execute runs the CLI and returns the process exit code.
-func execute(args []string, stdout, stderr io.Writer) int {
+// execute runs the CLI and returns the process exit code. A panic is a
+// bug: it is reported as an internal error with exit code 1, never as a
+// usage error.
+func execute(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "weir: internal error (please report it): %v\n", r)
+			code = exitRuntime
+		}
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -2,6 +2,12 @@
 // lines from a file or a directory of files, and a sink writing JSON
 // lines to one file, atomically (a temporary file renamed into place).
 //
+// The source cuts its files into byte-range splits so that subtasks can
+// decode one large file in parallel: each split reads the lines that
+// begin inside it, so every line is read once whatever the parallelism,
+// and a split starting mid-file counts its line numbers only when a bad
+// line must be reported.
+//
 // It owns the connector's WITH options ('path', 'format', 'bad-data' and
 // the format's 'json.*' options) and where bad lines are reported
 // (path:LINE). It imports the connectors contract and jsonformat; it must

@@ -32,6 +32,7 @@ const (
 type inputFile struct {
 	path    string // where to open it
 	display string // how messages name it: as the user wrote 'path'
+	size    int64  // its size when the source was opened; splits are planned on it
 }
 
 // sourceOptions are a file source's parsed options.
@@ -110,7 +111,7 @@ func listFiles(shown, abs string) ([]inputFile, error) {
 		return nil, connectors.Optionf(OptionPath, "%v", err)
 	}
 	if !st.IsDir() {
-		return []inputFile{{path: abs, display: shown}}, nil
+		return []inputFile{{path: abs, display: shown, size: st.Size()}}, nil
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
@@ -126,7 +127,7 @@ func listFiles(shown, abs string) ([]inputFile, error) {
 		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		files = append(files, inputFile{path: filepath.Join(abs, name), display: filepath.Join(shown, name)})
+		files = append(files, inputFile{path: filepath.Join(abs, name), display: filepath.Join(shown, name), size: info.Size()})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
 	return files, nil

@@ -23,16 +23,17 @@ const (
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// reader reads its share of the files in order, line by line.
+// reader reads its splits in order, line by line.
 type reader struct {
-	src   *Source
-	files []inputFile
-	next  int // index in files of the next file to open
+	src    *Source
+	splits []split
+	next   int // index in splits of the next split to open
 
-	f      *os.File
-	br     *bufio.Reader
-	cur    inputFile
-	line   int    // number of the last line read in cur
+	f   *os.File
+	br  *bufio.Reader
+	cur split
+	pos int64 // file offset of the next unread byte: where the next line begins
+	lineAt
 	long   []byte // a line longer than the read buffer
 	dec    *jsonformat.Decoder
 	bytes  int64 // input bytes not yet added to the stats
@@ -52,7 +53,7 @@ func (r *reader) Open(ctx context.Context) error {
 }
 
 // Read implements connectors.Reader: up to BatchSize rows, or io.EOF
-// after the last file.
+// after the last split.
 func (r *reader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 	if r.dec == nil {
 		return nil, errors.New("file source: Read before Open")
@@ -65,7 +66,7 @@ func (r *reader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		line, err := r.readLine()
 		if err == io.EOF {
-			if r.f == nil && r.next >= len(r.files) {
+			if r.f == nil && r.next >= len(r.splits) {
 				break
 			}
 			continue
@@ -94,34 +95,42 @@ func (r *reader) bad(err error) error {
 	if !errors.As(err, &fe) {
 		return err // an I/O error, already naming the file
 	}
-	loc := fmt.Errorf("%s:%d: %w", r.cur.display, r.line, err)
-	if r.src.opts.badData == BadDataFail {
+	drop := r.src.opts.badData == BadDataDrop
+	if drop {
+		r.src.cfg.Stats.Dropped.Add(1)
+		if r.logged >= loggedBadLines {
+			return nil // counted; no need for the line number
+		}
+	}
+	loc := r.locate(r.f, r.cur.file, err)
+	if !drop {
 		return loc
 	}
-	r.src.cfg.Stats.Dropped.Add(1)
-	if r.logged < loggedBadLines {
-		r.logged++
-		r.src.cfg.Logger.Warn("dropped a bad record", "table", r.src.cfg.Table, "error", loc.Error())
-		if r.logged == loggedBadLines {
-			r.src.cfg.Logger.Warn("further bad records are dropped and counted without logging", "table", r.src.cfg.Table)
-		}
+	r.logged++
+	r.src.cfg.Logger.Warn("dropped a bad record", "table", r.src.cfg.Table, "error", loc.Error())
+	if r.logged == loggedBadLines {
+		r.src.cfg.Logger.Warn("further bad records are dropped and counted without logging", "table", r.src.cfg.Table)
 	}
 	return nil
 }
 
-// readLine returns the next line of the current file without its line
-// end, opening the next file as needed. It returns io.EOF at the end of
-// each file, and a *jsonformat.FieldError for a line over the size limit
+// readLine returns the next line of the current split without its line
+// end, opening the next split as needed. It returns io.EOF at the end of
+// each split, and a *jsonformat.FieldError for a line over the size limit
 // (the line is consumed).
 func (r *reader) readLine() ([]byte, error) {
 	if r.f == nil {
-		if r.next >= len(r.files) {
+		if r.next >= len(r.splits) {
 			return nil, io.EOF
 		}
-		if err := r.open(r.files[r.next]); err != nil {
+		if err := r.open(r.splits[r.next]); err != nil {
 			return nil, err
 		}
 		r.next++
+	}
+	if r.cur.end >= 0 && r.pos >= r.cur.end { // the next line is the next split's
+		r.closeFile()
+		return nil, io.EOF
 	}
 	max := r.src.opts.json.MaxLineBytes
 	r.long = r.long[:0]
@@ -138,13 +147,14 @@ func (r *reader) readLine() ([]byte, error) {
 			continue
 		}
 		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: %w", r.cur.display, err)
+			return nil, fmt.Errorf("%s: %w", r.cur.file.display, err)
 		}
 		if n == 0 { // end of file
 			r.closeFile()
 			return nil, io.EOF
 		}
-		r.line++
+		r.advance(r.pos)
+		r.pos += int64(n)
 		r.bytes += int64(n)
 		line := chunk
 		if len(r.long) > 0 {
@@ -153,7 +163,7 @@ func (r *reader) readLine() ([]byte, error) {
 		}
 		line = bytes.TrimSuffix(line, []byte{'\n'})
 		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if r.line == 1 {
+		if r.lineStart == 0 {
 			line = bytes.TrimPrefix(line, bom)
 		}
 		if tooLong || len(line) > max {
@@ -163,17 +173,39 @@ func (r *reader) readLine() ([]byte, error) {
 	}
 }
 
-func (r *reader) open(f inputFile) error {
-	fh, err := os.Open(f.path)
+// open opens a split's file and positions it at the split's first line:
+// a split starting at s > 0 begins after the first '\n' at or after
+// s-1, because the line crossing s belongs to the previous split.
+func (r *reader) open(s split) error {
+	fh, err := os.Open(s.file.path)
 	if err != nil {
 		return fmt.Errorf("file source '%s': %w", r.src.cfg.Table, err)
 	}
-	r.f, r.cur, r.line = fh, f, 0
+	r.f, r.cur, r.pos = fh, s, 0
+	if s.start > 0 {
+		r.pos = s.start - 1
+		if _, err := fh.Seek(r.pos, io.SeekStart); err != nil {
+			return fmt.Errorf("%s: %w", s.file.display, err)
+		}
+	}
 	if r.br == nil {
 		r.br = bufio.NewReaderSize(fh, readBufferSize)
 	} else {
 		r.br.Reset(fh)
 	}
+	if s.start > 0 {
+		for {
+			chunk, err := r.br.ReadSlice('\n')
+			r.pos += int64(len(chunk))
+			if err == nil || err == io.EOF {
+				break
+			}
+			if err != bufio.ErrBufferFull {
+				return fmt.Errorf("%s: %w", s.file.display, err)
+			}
+		}
+	}
+	r.lineAt.reset(r.pos)
 	return nil
 }
 

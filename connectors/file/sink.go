@@ -74,11 +74,14 @@ type writer struct {
 	buf    bytes.Buffer
 	tmp    *os.File
 	failed bool
+	// prepared: the temporary file is complete, synced and closed.
+	prepared bool
 }
 
 var (
-	_ connectors.Writer  = (*writer)(nil)
-	_ connectors.Aborter = (*writer)(nil)
+	_ connectors.Writer   = (*writer)(nil)
+	_ connectors.Aborter  = (*writer)(nil)
+	_ connectors.Preparer = (*writer)(nil)
 )
 
 // Open implements connectors.Writer: creates the parent directories and
@@ -90,6 +93,13 @@ func (w *writer) Open(ctx context.Context) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(w.sink.path)+".*.tmp")
 	if err != nil {
+		return w.errorf("%w", err)
+	}
+	// CreateTemp makes the file private (0600); the committed output is
+	// an ordinary file others may read, like any file the user writes.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
 		return w.errorf("%w", err)
 	}
 	w.tmp = tmp
@@ -124,15 +134,15 @@ func (w *writer) flush() error {
 	return nil
 }
 
-// Close implements connectors.Writer: the file is synced and renamed
-// into place. After a failed Write, or with a cancelled ctx, it aborts
-// instead.
-func (w *writer) Close(ctx context.Context) error {
-	if w.tmp == nil {
+// Prepare implements connectors.Preparer: everything written is flushed
+// and synced to the temporary file, which stays invisible at 'path' until
+// Close commits it.
+func (w *writer) Prepare(ctx context.Context) error {
+	if w.tmp == nil || w.prepared {
 		return nil
 	}
 	if w.failed || ctx.Err() != nil {
-		return w.Abort()
+		return w.errorf("cannot prepare after a failure")
 	}
 	err := w.flush()
 	if err == nil {
@@ -143,6 +153,25 @@ func (w *writer) Close(ctx context.Context) error {
 	if cerr := w.tmp.Close(); err == nil && cerr != nil {
 		err = w.errorf("%w", cerr)
 	}
+	if err != nil {
+		w.failed = true
+		return err
+	}
+	w.prepared = true
+	return nil
+}
+
+// Close implements connectors.Writer: the file is prepared (if it was
+// not) and renamed into place. After a failed Write, or with a cancelled
+// ctx, it aborts instead.
+func (w *writer) Close(ctx context.Context) error {
+	if w.tmp == nil {
+		return nil
+	}
+	if w.failed || ctx.Err() != nil {
+		return w.Abort()
+	}
+	err := w.Prepare(ctx)
 	if err == nil {
 		if rerr := os.Rename(w.tmp.Name(), w.sink.path); rerr != nil {
 			err = w.errorf("%w", rerr)
@@ -162,7 +191,10 @@ func (w *writer) Abort() error {
 		return nil
 	}
 	name := w.tmp.Name()
-	cerr := w.tmp.Close()
+	var cerr error
+	if !w.prepared {
+		cerr = w.tmp.Close()
+	}
 	w.tmp = nil
 	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return w.errorf("%w", err)

@@ -11,12 +11,16 @@ import (
 	"github.com/weir-stream/weir/connectors/jsonformat"
 )
 
-// Source is a bounded file source. Each file is read by one subtask;
-// file i goes to subtask i mod parallelism.
+// Source is a bounded file source. Its files are cut into byte-range
+// splits that subtasks read in parallel: a file under 1 MiB is read
+// whole by one subtask, a larger one may be shared (see assignSplits).
 type Source struct {
 	cfg    connectors.SourceConfig
 	opts   sourceOptions
 	schema *arrow.Schema
+	// minSplit is the smallest split in bytes (minSplitBytes; tests lower
+	// it to split small files).
+	minSplit int64
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -43,7 +47,7 @@ func NewSource(cfg connectors.SourceConfig) (connectors.Source, error) {
 	}
 	schema := dec.Schema()
 	dec.Release()
-	return &Source{cfg: cfg, opts: opts, schema: schema}, nil
+	return &Source{cfg: cfg, opts: opts, schema: schema, minSplit: minSplitBytes}, nil
 }
 
 func decoderConfig(cfg connectors.SourceConfig, opts sourceOptions) jsonformat.DecoderConfig {
@@ -62,17 +66,15 @@ func (s *Source) Schema() *arrow.Schema { return s.schema }
 // Bounded implements connectors.Source: files end.
 func (s *Source) Bounded() bool { return true }
 
-// MaxParallelism implements connectors.Source: one subtask per file.
-func (s *Source) MaxParallelism() int { return max(1, len(s.opts.files)) }
+// MaxParallelism implements connectors.Source: the most splits the
+// files can be cut into (one per file under 1 MiB, one per whole MiB of
+// a larger file); more subtasks than that would have nothing to read.
+func (s *Source) MaxParallelism() int { return maxSplits(s.opts.files, s.minSplit) }
 
 // Reader implements connectors.Source.
 func (s *Source) Reader(subtask, parallelism int) (connectors.Reader, error) {
 	if parallelism < 1 || subtask < 0 || subtask >= parallelism {
 		return nil, fmt.Errorf("file source '%s': subtask %d of %d", s.cfg.Table, subtask, parallelism)
 	}
-	var files []inputFile
-	for i := subtask; i < len(s.opts.files); i += parallelism {
-		files = append(files, s.opts.files[i])
-	}
-	return &reader{src: s, files: files}, nil
+	return &reader{src: s, splits: assignSplits(s.opts.files, subtask, parallelism, s.minSplit)}, nil
 }

@@ -81,7 +81,9 @@ func runWeir(b *testing.B, bin, dir, sql string, extra ...string) runStats {
 func report(b *testing.B, rows int64, s runStats) {
 	b.ReportMetric(float64(rows)/s.cpu.Seconds(), "events/cpu-s")
 	b.ReportMetric(float64(rows)/s.wall.Seconds(), "events/s")
-	b.ReportMetric(s.peakMB, "peak-MB")
+	if s.peakMB > 0 {
+		b.ReportMetric(s.peakMB, "peak-MB")
+	}
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -130,6 +132,22 @@ INSERT INTO f SELECT * FROM bid;`, fileEvents)
 	if st, err := os.Stat(filepath.Join(dir, "bids.jsonl")); err == nil {
 		b.Logf("bids.jsonl: %d MB", st.Size()>>20)
 	}
+	// Baselines in the same run: a plain Go decode of every line into a
+	// struct with goccy/go-json, and arrow-go's own JSON reader.
+	b.Run("baseline-gojson-struct", func(b *testing.B) {
+		var s runStats
+		for i := 0; i < b.N; i++ {
+			s = measure(b, func() int64 { return decodeWithGoJSON(b, filepath.Join(dir, "bids.jsonl")) })
+		}
+		report(b, bidsIn(fileEvents), s)
+	})
+	b.Run("baseline-arrow-jsonreader", func(b *testing.B) {
+		var s runStats
+		for i := 0; i < b.N; i++ {
+			s = measure(b, func() int64 { return decodeWithArrowReader(b, filepath.Join(dir, "bids.jsonl")) })
+		}
+		report(b, bidsIn(fileEvents), s)
+	})
 	opts := "'connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json'"
 	for _, q := range queries {
 		b.Run(q.name, func(b *testing.B) {

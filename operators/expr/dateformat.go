@@ -49,7 +49,7 @@ func compileDateFormat(p string) ([]dfTok, error) {
 				j++
 			}
 			if !closed {
-				return nil, fmt.Errorf("%w: date format %q: unterminated quote", ErrInvalidValue, p)
+				return nil, fmt.Errorf("%w: date format %s: unterminated quote", ErrInvalidValue, sqlQuote(p))
 			}
 			toks = append(toks, dfTok{lit: string(lit)})
 			i = j
@@ -57,7 +57,7 @@ func compileDateFormat(p string) ([]dfTok, error) {
 			switch c {
 			case 'y', 'M', 'd', 'D', 'H', 'h', 'm', 's', 'S', 'E', 'a':
 			default:
-				return nil, fmt.Errorf("%w: date format %q: unsupported pattern letter %q", ErrInvalidValue, p, c)
+				return nil, fmt.Errorf("%w: date format %s: unsupported pattern letter %q", ErrInvalidValue, sqlQuote(p), c)
 			}
 			j := i
 			for j < len(p) && p[j] == c {

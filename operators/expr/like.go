@@ -49,7 +49,7 @@ func compileLike(pattern, esc string) (*likeMatcher, error) {
 	if esc != "" {
 		r, size := utf8.DecodeRuneInString(esc)
 		if size != len(esc) {
-			return nil, fmt.Errorf("%w: LIKE escape %q must be a single character", ErrInvalidValue, esc)
+			return nil, fmt.Errorf("%w: LIKE escape %s must be a single character", ErrInvalidValue, sqlQuote(esc))
 		}
 		escR = r
 	}
@@ -70,11 +70,11 @@ func compileLike(pattern, esc string) (*likeMatcher, error) {
 		switch {
 		case r == escR:
 			if i+size >= len(pattern) {
-				return nil, fmt.Errorf("%w: LIKE pattern %q ends with the escape character", ErrInvalidValue, pattern)
+				return nil, fmt.Errorf("%w: LIKE pattern %s ends with the escape character", ErrInvalidValue, sqlQuote(pattern))
 			}
 			n, nsize := utf8.DecodeRuneInString(pattern[i+size:])
 			if n != '%' && n != '_' && n != escR {
-				return nil, fmt.Errorf("%w: LIKE pattern %q: invalid escape sequence at byte %d", ErrInvalidValue, pattern, i)
+				return nil, fmt.Errorf("%w: LIKE pattern %s: invalid escape sequence at byte %d (the escape character may only quote %%, _ and itself)", ErrInvalidValue, sqlQuote(pattern), i)
 			}
 			lit.WriteRune(n)
 			size += nsize

@@ -7,8 +7,10 @@ import (
 )
 
 // bindSplitIndex binds SPLIT_INDEX(s, delim, index): the index-th
-// (0-based) piece of s split by the string delim; NULL when index is out
-// of range or negative, or delim is empty.
+// (0-based) piece of s split by the string delim, keeping empty pieces;
+// NULL when index is out of range or negative, or delim is empty. An empty
+// s has no pieces at all, so it is always NULL (as Flink's split, which
+// keeps every token but gives none for an empty string).
 func bindSplitIndex(call *Call, args []argInfo) (kernel, error) {
 	if err := wantArgs(call, args, 3, 3); err != nil {
 		return nil, err
@@ -47,7 +49,7 @@ func bindSplitIndex(call *Call, args []argInfo) (kernel, error) {
 }
 
 func splitIndex(s, delim string, index int) (string, bool) {
-	if index < 0 || delim == "" {
+	if index < 0 || delim == "" || s == "" {
 		return "", false
 	}
 	for ; index > 0; index-- {

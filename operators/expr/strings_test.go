@@ -52,6 +52,8 @@ func TestStringFunctions(t *testing.T) {
 		{name: "split_index first and multi-char delim", e: call(FnSplitIndex, Varchar, c0, str("::"), col(1, Int)),
 			cols: []input{s("a::b::c", "a::b::c", "abc", "x"), in(Int, 0, 2, 0, -1)},
 			want: []any{"a", "c", "abc", nil}},
+		{name: "split_index empty string has no pieces", e: call(FnSplitIndex, Varchar, c0, str(","), col(1, Int)),
+			cols: []input{s("", "", ",", ","), in(Int, 0, 1, 0, 1)}, want: []any{nil, nil, "", ""}},
 		{name: "split_index empty delim", e: call(FnSplitIndex, Varchar, c0, str(""), i32(0)), cols: []input{s("abc")},
 			want: []any{nil}},
 		{name: "regexp_extract group", e: call(FnRegexpExtract, Varchar, c0, str("(&|^)channel_id=([^&]*)"), i32(2)),

@@ -95,6 +95,8 @@ func TestExpressions(t *testing.T) {
 		{"TRIM(BOTH 'x' FROM url)", "trim(url, 'x')", "VARCHAR"},
 		{"TRIM(LEADING FROM url)", "ltrim(url, ' ')", "VARCHAR"},
 		{"TRIM(TRAILING 'x' FROM url)", "rtrim(url, 'x')", "VARCHAR"},
+		{"LTRIM(url)", "ltrim(url, ' ')", "VARCHAR"},
+		{"RTRIM(url)", "rtrim(url, ' ')", "VARCHAR"},
 		{"REPLACE(url, 'a', 'b')", "replace(url, 'a', 'b')", "VARCHAR"},
 		{"REGEXP_EXTRACT(url, '(a+)', 1)", "regexp_extract(url, '(a+)', 1)", "VARCHAR"},
 		{"SPLIT_INDEX(url, '/', 3)", "split_index(url, '/', 3)", "VARCHAR"},
@@ -124,6 +126,10 @@ func TestExpressions(t *testing.T) {
 		if render(e) != c.want || expr.SQLTypeName(e.Type()) != c.typ {
 			t.Errorf("%s:\n got %s : %s\nwant %s : %s", c.sql, render(e), expr.SQLTypeName(e.Type()), c.want, c.typ)
 		}
+		// What the binder builds must be what the evaluator accepts.
+		if _, err := expr.Compile(e, p.Input.Schema()); err != nil {
+			t.Errorf("%s: bound as %s, which does not compile: %v", c.sql, render(e), err)
+		}
 	}
 }
 
@@ -137,6 +143,9 @@ func TestErrorPositions(t *testing.T) {
 		{"SELECT 'ü', LOWER(ü) FROM bid", "t.sql:4:19: column ü not found in bid"},
 		{"SELECT price FROM bid WHERE price > 1 AND url", "t.sql:4:39: AND needs BOOLEAN operands, got VARCHAR"},
 		{"SELECT x.price FROM (SELECT price FROM bid) AS y", "t.sql:4:8: unknown table or alias x in x.price"},
+		{"SELECT url LIKE 'a\\' ESCAPE '\\' FROM bid", `t.sql:4:17: LIKE pattern 'a\' ends with the escape character`},
+		{"SELECT url NOT LIKE\n  'a!b' ESCAPE '!' FROM bid", "t.sql:5:3: LIKE pattern 'a!b': invalid escape sequence at byte 1 (the escape character may only quote %, _ and itself)"},
+		{"SELECT DATE_FORMAT(ts,\n 'yyyy-qq') FROM bid", "t.sql:5:2: date format 'yyyy-qq': unsupported pattern letter 'q'"},
 	}
 	for _, c := range cases {
 		_, _, errs := bindAll(t, ddl+c.sql)
@@ -167,7 +176,7 @@ INSERT INTO sink (c, a) SELECT i, price FROM (SELECT i, price FROM bid) AS s;
 	for _, f := range res[0].Query.Schema().Fields() {
 		names = append(names, f.Name)
 	}
-	if got := strings.Join(names, ","); got != "EXPR$0,upper_url,p,p,u" {
+	if got := strings.Join(names, ","); got != "EXPR$0,upper_url,p,p0,u" {
 		t.Errorf("output names = %s", got)
 	}
 	ins := res[1]
@@ -201,5 +210,19 @@ func TestWatermark(t *testing.T) {
 	}
 	if p := tbl.OptionPos["path"]; p.String() != "t.sql:2:79" {
 		t.Errorf("option position %s", p)
+	}
+}
+
+func TestDuplicateOutputNamesAreUniquified(t *testing.T) {
+	res, _, errs := bindAll(t, ddl+"SELECT price AS a, i AS a, url AS A0, ok AS a, price, price FROM bid")
+	if errs != "" || len(res) != 1 {
+		t.Fatalf("errors: %s", errs)
+	}
+	var names []string
+	for _, f := range res[0].Query.Schema().Fields() {
+		names = append(names, f.Name)
+	}
+	if got, want := strings.Join(names, ","), "a,a1,A0,a2,price,price0"; got != want {
+		t.Errorf("output names = %s, want %s", got, want)
 	}
 }

@@ -55,7 +55,7 @@ func (b *Binder) Statement(st *prepass.Stmt) *Result {
 	case *ast.SelectStmt:
 		q := sc.query(n)
 		if q != nil && sc.requireTyped(q) {
-			res = &Result{Query: q.node}
+			res = &Result{Query: uniqueOutput(q.node)}
 		}
 	case *ast.SetOprStmt:
 		sc.setOpr(n)

@@ -383,6 +383,9 @@ func (sc *stmtCtx) like(e *ast.PatternLikeOrIlikeExpr, s *scope) expr.Expr {
 			return nil
 		}
 	}
+	if !sc.checkLikeLiteral(args, sc.off(e.Pattern)) {
+		return nil
+	}
 	var out expr.Expr = &expr.Call{Func: expr.FnLike, Args: args, DataType: expr.Boolean}
 	if e.Not {
 		out = not(out)

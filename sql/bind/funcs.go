@@ -43,6 +43,9 @@ type funcDef struct {
 	optional int
 	// variadic repeats the last param.
 	variadic bool
+	// implicit are arguments the kernel takes after the user's, which
+	// the SQL form leaves out (LTRIM(s) trims the characters of ' ').
+	implicit []expr.Expr
 	// result computes the result type from the converted arguments.
 	result func(args []expr.Expr) arrow.DataType
 	// check validates the converted arguments further (e.g. a regex).
@@ -55,6 +58,9 @@ func fixed(t arrow.DataType) func([]expr.Expr) arrow.DataType {
 
 func firstArgType(args []expr.Expr) arrow.DataType { return args[0].Type() }
 
+// space is the default set of characters TRIM, LTRIM and RTRIM remove.
+var space = &expr.Literal{Value: " ", DataType: expr.Varchar}
+
 // functions are the scalar functions with a plain signature, by upper-case
 // name. CAST, EXTRACT, TRIM, ROUND, FLOOR, CEIL, MOD, COALESCE and the
 // group window functions are bound by special cases in call.
@@ -66,13 +72,13 @@ var functions = map[string]*funcDef{
 	"SUBSTRING":        {fn: expr.FnSubstring, params: []param{pString, pInt, pInt}, optional: 1, result: fixed(expr.Varchar)},
 	"SUBSTR":           {fn: expr.FnSubstring, params: []param{pString, pInt, pInt}, optional: 1, result: fixed(expr.Varchar)},
 	"CONCAT":           {fn: expr.FnConcat, params: []param{pString}, variadic: true, result: fixed(expr.Varchar)},
-	"LTRIM":            {fn: expr.FnLTrim, params: []param{pString}, result: fixed(expr.Varchar)},
-	"RTRIM":            {fn: expr.FnRTrim, params: []param{pString}, result: fixed(expr.Varchar)},
+	"LTRIM":            {fn: expr.FnLTrim, params: []param{pString}, implicit: []expr.Expr{space}, result: fixed(expr.Varchar)},
+	"RTRIM":            {fn: expr.FnRTrim, params: []param{pString}, implicit: []expr.Expr{space}, result: fixed(expr.Varchar)},
 	"REPLACE":          {fn: expr.FnReplace, params: []param{pString, pString, pString}, result: fixed(expr.Varchar)},
 	"REGEXP_EXTRACT":   {fn: expr.FnRegexpExtract, params: []param{pString, pString, pInt}, optional: 1, result: fixed(expr.Varchar), check: checkRegex},
 	"SPLIT_INDEX":      {fn: expr.FnSplitIndex, params: []param{pString, pString, pInt}, result: fixed(expr.Varchar)},
 	"ABS":              {fn: expr.FnAbs, params: []param{pNumeric}, result: firstArgType},
-	"DATE_FORMAT":      {fn: expr.FnDateFormat, params: []param{pTimestamp, pString}, result: fixed(expr.Varchar)},
+	"DATE_FORMAT":      {fn: expr.FnDateFormat, params: []param{pTimestamp, pString}, result: fixed(expr.Varchar), check: checkDateFormat},
 }
 
 // windowFunctions are Flink's group window functions: they belong in
@@ -192,6 +198,7 @@ func (sc *stmtCtx) apply(c *callSite, def *funcDef, args []expr.Expr) expr.Expr 
 	if def.check != nil && !def.check(sc, c, out) {
 		return nil
 	}
+	out = append(out, def.implicit...)
 	return &expr.Call{Func: def.fn, Args: out, DataType: def.result(out)}
 }
 
@@ -256,4 +263,53 @@ func checkRegex(sc *stmtCtx, c *callSite, args []expr.Expr) bool {
 		return false
 	}
 	return true
+}
+
+// checkDateFormat validates a literal DATE_FORMAT pattern at bind time.
+func checkDateFormat(sc *stmtCtx, c *callSite, args []expr.Expr) bool {
+	p, ok := stringValue(args[1])
+	if !ok {
+		return true
+	}
+	if err := expr.CheckDateFormat(p); err != nil {
+		sc.errorf(c.offs[1], "%s", invalidValueMsg(err))
+		return false
+	}
+	return true
+}
+
+// checkLikeLiteral validates a literal LIKE pattern (with a literal or
+// no escape) at bind time; off locates the pattern.
+func (sc *stmtCtx) checkLikeLiteral(args []expr.Expr, off int) bool {
+	pattern, ok := stringValue(args[1])
+	if !ok {
+		return true
+	}
+	esc := ""
+	if len(args) == 3 {
+		if esc, ok = stringValue(args[2]); !ok {
+			return true
+		}
+	}
+	if err := expr.CheckLikePattern(pattern, esc); err != nil {
+		sc.errorf(off, "%s", invalidValueMsg(err))
+		return false
+	}
+	return true
+}
+
+// stringValue is the value of a non-NULL VARCHAR literal.
+func stringValue(e expr.Expr) (string, bool) {
+	lit, ok := e.(*expr.Literal)
+	if !ok || lit.Value == nil {
+		return "", false
+	}
+	s, ok := lit.Value.(string)
+	return s, ok
+}
+
+// invalidValueMsg is an expr.ErrInvalidValue error's text without the
+// sentinel's prefix.
+func invalidValueMsg(err error) string {
+	return strings.TrimPrefix(err.Error(), expr.ErrInvalidValue.Error()+": ")
 }

@@ -177,7 +177,7 @@ func (sc *stmtCtx) trim(c *callSite, e *ast.FuncCallExpr, s *scope) expr.Expr {
 		args = append(args, a)
 	}
 	if len(args) == 1 {
-		args = append(args, &expr.Literal{Value: " ", DataType: expr.Varchar})
+		args = append(args, space)
 	}
 	for i, a := range args {
 		v, ok := sc.convertArg(a, pString, c.off)

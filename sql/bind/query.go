@@ -2,6 +2,7 @@ package bind
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -92,6 +93,46 @@ func (sc *stmtCtx) query(sel *ast.SelectStmt) *boundQuery {
 		node:      &plan.Project{Input: node, Exprs: exprs, Out: arrow.NewSchema(fields, nil)},
 		fieldOffs: offs,
 	}
+}
+
+// uniqueOutput gives the output columns of a bare SELECT distinct names,
+// as Flink (Calcite) does: the first keeps its name, later ones get the
+// lowest free numeric suffix (a, a0, a1), so that every column has its own
+// key in a JSON row. Names compare case-insensitively, as lookups do. n is
+// returned as is when its names are already distinct; otherwise it is
+// wrapped in a renaming Project (n itself is not changed).
+func uniqueOutput(n plan.Node) plan.Node {
+	fields := append([]arrow.Field(nil), n.Schema().Fields()...)
+	used := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		used[strings.ToLower(f.Name)] = true
+	}
+	seen := make(map[string]bool, len(fields))
+	renamed := false
+	for i, f := range fields {
+		if key := strings.ToLower(f.Name); !seen[key] {
+			seen[key] = true
+			continue
+		}
+		for k := 0; ; k++ {
+			cand := fmt.Sprintf("%s%d", f.Name, k)
+			if key := strings.ToLower(cand); !used[key] {
+				used[key], seen[key] = true, true
+				fields[i].Name = cand
+				renamed = true
+				break
+			}
+		}
+	}
+	if !renamed {
+		return n
+	}
+	exprs := make([]expr.Expr, len(fields))
+	for i, f := range n.Schema().Fields() {
+		exprs[i] = &expr.Column{Index: i, Name: f.Name, DataType: f.Type}
+	}
+	md := n.Schema().Metadata()
+	return &plan.Project{Input: n, Exprs: exprs, Out: arrow.NewSchema(fields, &md)}
 }
 
 // isColumnRef reports whether n is a (possibly parenthesised) column name.

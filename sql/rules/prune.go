@@ -26,7 +26,9 @@ func prune(n plan.Node, need []bool) (plan.Node, []int, bool) {
 	switch x := n.(type) {
 	case *plan.Scan:
 		mapping := make([]int, len(x.Columns))
-		var cols []int
+		// Never nil: a nil Columns means "every column" to a source, and
+		// a query that reads no column (SELECT 1 FROM t) needs none.
+		cols := make([]int, 0, len(x.Columns))
 		var fields []arrow.Field
 		for i, c := range x.Columns {
 			mapping[i] = -1

@@ -147,3 +147,21 @@ func TestRemoveIdentityProject(t *testing.T) {
 		t.Error("a renaming Project was dropped")
 	}
 }
+
+func TestPruneToZeroColumnsKeepsEmptyProjection(t *testing.T) {
+	// SELECT 1 AS one FROM t: the scan reads no column. Its Columns must be
+	// empty but not nil, since a nil projection means "every column" to a
+	// source.
+	q := project(scan(), []string{"one"}, lit(int32(1), expr.Int))
+	got, err := Optimize(q, Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, got, `
+Project(1 AS one)
+  Scan(t, columns=[])`)
+	s := got.(*plan.Project).Input.(*plan.Scan)
+	if s.Columns == nil || len(s.Columns) != 0 || s.Out.NumFields() != 0 {
+		t.Errorf("scan columns = %#v (schema %d fields), want an empty non-nil projection", s.Columns, s.Out.NumFields())
+	}
+}
