@@ -95,8 +95,18 @@ func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
 	}
 	head := pg.Vertices[0]
 
-	// Operators bottom-up, chained into the source vertex (same
-	// parallelism, forward edge: no reason to cross goroutines).
+	// Operators bottom-up, chained into the source vertex when it runs at
+	// the job's parallelism (no reason to cross goroutines). A source
+	// capped below it (one small file) hands its records round-robin to
+	// an operator vertex at full parallelism, as Flink does, so
+	// expensive expressions still use every core.
+	if len(chain) > 0 && head.Parallelism < b.cfg.Parallelism {
+		ov := b.vertex("Operators", b.cfg.Parallelism)
+		ov.Out = head.Out
+		pg.Vertices = append(pg.Vertices, ov)
+		pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: ov.ID, Kind: Rebalance})
+		head = ov
+	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		switch node := chain[i].(type) {
 		case *plan.Filter:
@@ -116,6 +126,14 @@ func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
 		default:
 			return nil, diag.Errorf(p.Pos, "internal: plan node %s is not supported by the engine yet", node)
 		}
+	}
+
+	if head.Source == nil && len(head.Ops) > 0 {
+		kinds := make([]string, len(head.Ops))
+		for i, op := range head.Ops {
+			kinds[i] = op.Kind
+		}
+		head.Name = strings.Join(kinds, " -> ")
 	}
 
 	// Build each operator once now, so expression errors surface at

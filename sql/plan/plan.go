@@ -82,7 +82,10 @@ func (f *Filter) String() string { return "Filter(" + f.Cond.String() + ")" }
 func (p *Project) String() string {
 	parts := make([]string, len(p.Exprs))
 	for i, e := range p.Exprs {
-		parts[i] = e.String() + " AS " + p.Out.Field(i).Name
+		parts[i] = e.String()
+		if name := p.Out.Field(i).Name; name != parts[i] {
+			parts[i] += " AS " + name
+		}
 	}
 	return "Project(" + strings.Join(parts, ", ") + ")"
 }
