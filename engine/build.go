@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/weir-stream/weir/connectors"
 	"github.com/weir-stream/weir/operators"
 	"github.com/weir-stream/weir/operators/expr"
+	"github.com/weir-stream/weir/operators/window"
 	"github.com/weir-stream/weir/sql"
 	"github.com/weir-stream/weir/sql/catalog"
 	"github.com/weir-stream/weir/sql/diag"
@@ -95,17 +97,21 @@ func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
 	}
 	head := pg.Vertices[0]
 
-	// Operators bottom-up, chained into the source vertex when it runs at
-	// the job's parallelism (no reason to cross goroutines). A source
-	// capped below it (one small file) hands its records round-robin to
-	// an operator vertex at full parallelism, as Flink does, so
-	// expensive expressions still use every core.
+	// Operators bottom-up. Stateless ones chain into the current vertex
+	// (no reason to cross goroutines). A source capped below the job's
+	// parallelism (one small file) hands its records round-robin to an
+	// operator vertex at full parallelism, as Flink does, so expensive
+	// expressions still use every core. A window aggregation starts a new
+	// vertex behind a hash shuffle on its keys (all rows to one subtask
+	// when it has none).
 	if len(chain) > 0 && head.Parallelism < b.cfg.Parallelism {
-		ov := b.vertex("Operators", b.cfg.Parallelism)
-		ov.Out = head.Out
-		pg.Vertices = append(pg.Vertices, ov)
-		pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: ov.ID, Kind: Rebalance})
-		head = ov
+		if _, isWindow := chain[len(chain)-1].(*plan.WindowAggregate); !isWindow {
+			ov := b.vertex("", b.cfg.Parallelism)
+			ov.Out = head.Out
+			pg.Vertices = append(pg.Vertices, ov)
+			pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: ov.ID, Kind: Rebalance})
+			head = ov
+		}
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		switch node := chain[i].(type) {
@@ -123,24 +129,36 @@ func (b *builder) pipeline(p *sql.Pipeline) (*PipelineGraph, error) {
 		case *plan.Project:
 			head.Ops = append(head.Ops, projectSpec(node.Exprs, node.Input.Schema(), node.Out))
 			head.Out = node.Out
+		case *plan.WindowAggregate:
+			par, kind := b.cfg.Parallelism, Shuffle
+			if len(node.Spec.Keys) == 0 {
+				par, kind = 1, Rebalance
+			}
+			wv := b.vertex("", par)
+			pg.Vertices = append(pg.Vertices, wv)
+			pg.Edges = append(pg.Edges, &Edge{From: head.ID, To: wv.ID, Kind: kind, Keys: node.Spec.Keys})
+			wv.Ops = append(wv.Ops, windowSpec(node))
+			wv.Out = node.Out
+			head = wv
 		default:
 			return nil, diag.Errorf(p.Pos, "internal: plan node %s is not supported by the engine yet", node)
 		}
 	}
 
-	if head.Source == nil && len(head.Ops) > 0 {
-		kinds := make([]string, len(head.Ops))
-		for i, op := range head.Ops {
-			kinds[i] = op.Kind
+	for _, v := range pg.Vertices {
+		if v.Source == nil && v.Name == "" {
+			kinds := make([]string, len(v.Ops))
+			for i, op := range v.Ops {
+				kinds[i] = op.Kind
+			}
+			v.Name = strings.Join(kinds, " -> ")
 		}
-		head.Name = strings.Join(kinds, " -> ")
-	}
-
-	// Build each operator once now, so expression errors surface at
-	// validate time, before anything starts.
-	for _, op := range head.Ops {
-		if _, err := op.New(); err != nil {
-			return nil, diag.Errorf(p.Pos, "%s: %v", op.Kind, err)
+		// Build each operator once now, so expression errors surface at
+		// validate time, before anything starts.
+		for _, op := range v.Ops {
+			if _, err := op.New(); err != nil {
+				return nil, diag.Errorf(p.Pos, "%s: %v", op.Kind, err)
+			}
 		}
 	}
 
@@ -217,12 +235,27 @@ func (b *builder) openSource(scan *plan.Scan) (*SourceSpec, error) {
 	if !ok {
 		return nil, b.unknownConnector(pos, name, "read from", b.cfg.Registry.SourceNames())
 	}
+	// The engine's own options are taken out; the rest is the connector's.
+	connOpts := map[string]string{}
+	var idle time.Duration
+	for k, v := range t.Options {
+		switch k {
+		case OptionIdleTimeout:
+			d, err := ParseDuration(v)
+			if err != nil || d < 0 {
+				return nil, diag.Errorf(t.OptionPos[k], "table %s: option '%s': want a duration such as '5 s', '500 ms' or '1 min', got '%s'", t.Name, k, v)
+			}
+			idle = d
+		default:
+			connOpts[k] = v
+		}
+	}
 	stats := &connectors.SourceStats{}
 	src, err := f(connectors.SourceConfig{
 		Table:     t.Name,
 		Schema:    t.Schema,
 		Columns:   scan.Columns,
-		Options:   t.Options,
+		Options:   connOpts,
 		Dir:       b.cfg.Dir,
 		BatchSize: b.cfg.BatchSize,
 		Alloc:     b.cfg.Alloc,
@@ -232,7 +265,22 @@ func (b *builder) openSource(scan *plan.Scan) (*SourceSpec, error) {
 	if err != nil {
 		return nil, optionError(t, err)
 	}
-	return &SourceSpec{Table: t.Name, Connector: name, Source: src, Stats: stats}, nil
+	spec := &SourceSpec{Table: t.Name, Connector: name, Source: src, Stats: stats, IdleTimeout: idle}
+	if scan.Watermark != nil {
+		timeCol := -1
+		if t.Watermark != nil {
+			for i, c := range scan.Columns {
+				if c == t.Watermark.Column {
+					timeCol = i
+				}
+			}
+		}
+		spec.Watermark = &WatermarkSpec{Expr: scan.Watermark, Schema: scan.Out, TimeCol: timeCol}
+		if _, err := expr.Compile(scan.Watermark, scan.Out); err != nil {
+			return nil, diag.Errorf(t.Watermark.Pos, "table %s: watermark: %v", t.Name, err)
+		}
+	}
+	return spec, nil
 }
 
 func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
@@ -316,5 +364,25 @@ func projectSpec(exprs []expr.Expr, in, out *arrow.Schema) *OpSpec {
 		Kind:   "Project",
 		Detail: fmt.Sprintf("Project(%s)", exprList(exprs, out)),
 		New:    func() (operators.Operator, error) { return operators.NewProject(exprs, in, out) },
+	}
+}
+
+func windowSpec(node *plan.WindowAggregate) *OpSpec {
+	in, out, spec := node.Input.Schema(), node.Out, node.Spec
+	state := "partial aggregates per (key, window)"
+	switch spec.Window.Kind {
+	case window.Hop:
+		state = "partial aggregates per (key, pane), panes combined when a window fires"
+	case window.Session:
+		state = "partial aggregates per (key, session), merged as sessions meet"
+	}
+	if len(spec.Keys) == 0 {
+		state = strings.Replace(state, "key, ", "", 1)
+	}
+	return &OpSpec{
+		Kind:        "WindowAggregate",
+		Detail:      node.String(),
+		StateTables: []string{state + "; released when the watermark passes the window's end"},
+		New:         func() (operators.Operator, error) { return window.New(spec, in, out) },
 	}
 }

@@ -4,11 +4,17 @@
 // plan into a physical Graph: vertices of chained operators with a
 // parallelism, joined by forward, rebalance or hash-shuffle edges, with
 // sources and sinks opened through the connector registry. Explaining
-// (explain.go) renders that graph as text, dot or json. Running
-// (runtime.go, task.go) starts one goroutine per vertex subtask, joined by
-// bounded channels so a slow consumer slows its producers, propagates
-// watermarks and end-of-stream, stops cleanly on request, and names the
-// failing operator in any error.
+// (explain.go) renders that graph as text, dot or json. Running (job.go,
+// task.go, source.go) starts one goroutine per vertex subtask, joined by
+// bounded channels so a slow consumer slows its producers.
+//
+// Event time: sources compute watermarks from the table's WATERMARK FOR
+// expression after every record they read; a subtask's watermark is the
+// minimum over its inputs that are not idle ('scan.watermark.idle-timeout'),
+// and the runtime, not the operators, takes that minimum and hands it to
+// event-time operators. End of input is +infinity, so every window fires.
+// Sinks prepare at end of input and commit only when the whole job
+// succeeded. A failure names the vertex, subtask and operator.
 //
 // Imports point down: engine may import sql, operators, connectors, state
 // and udf, and must not import web or cmd.

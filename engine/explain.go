@@ -57,6 +57,9 @@ func (j *Job) explainText(w io.Writer) error {
 			fmt.Fprintf(&b, "  [%d] %s  parallelism=%d\n", v.ID, v.Name, v.Parallelism)
 			if v.Source != nil {
 				fmt.Fprintf(&b, "      source: %s (connector %s, %s)\n", v.Source.Table, v.Source.Connector, boundedness(v.Source.Source.Bounded()))
+				if w := watermarkText(v.Source); w != "" {
+					fmt.Fprintf(&b, "      watermark: %s\n", w)
+				}
 			}
 			for _, op := range v.Ops {
 				fmt.Fprintf(&b, "      -> %s\n", op.Detail)
@@ -70,7 +73,7 @@ func (j *Job) explainText(w io.Writer) error {
 			fmt.Fprintf(&b, "      output: %s\n", schemaString(v))
 		}
 		for _, e := range p.Edges {
-			fmt.Fprintf(&b, "  [%d] -> [%d] %s%s\n", e.From, e.To, e.Kind, keysString(e))
+			fmt.Fprintf(&b, "  [%d] -> [%d] %s%s\n", e.From, e.To, e.Kind, j.keysString(e))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -95,11 +98,28 @@ func schemaString(v *Vertex) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-func keysString(e *Edge) string {
+// keysString names a shuffle edge's key columns.
+func (j *Job) keysString(e *Edge) string {
 	if len(e.Keys) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" keys=%v", e.Keys)
+	var from *Vertex
+	for _, p := range j.graph.Pipelines {
+		for _, v := range p.Vertices {
+			if v.ID == e.From {
+				from = v
+			}
+		}
+	}
+	names := make([]string, len(e.Keys))
+	for i, k := range e.Keys {
+		if from != nil && from.Out != nil && k < from.Out.NumFields() {
+			names[i] = from.Out.Field(k).Name
+		} else {
+			names[i] = fmt.Sprint(k)
+		}
+	}
+	return " by [" + strings.Join(names, ", ") + "]"
 }
 
 func (j *Job) explainDot(w io.Writer) error {
@@ -116,7 +136,7 @@ func (j *Job) explainDot(w io.Writer) error {
 		}
 		b.WriteString("  }\n")
 		for _, e := range p.Edges {
-			fmt.Fprintf(&b, "  v%d -> v%d [label=%s];\n", e.From, e.To, dotID(string(e.Kind)+keysString(e)))
+			fmt.Fprintf(&b, "  v%d -> v%d [label=%s];\n", e.From, e.To, dotID(string(e.Kind)+j.keysString(e)))
 		}
 	}
 	b.WriteString("}\n")
@@ -151,6 +171,7 @@ type jsonConn struct {
 	Table     string `json:"table"`
 	Connector string `json:"connector"`
 	Bounded   *bool  `json:"bounded,omitempty"`
+	Watermark string `json:"watermark,omitempty"`
 }
 
 type jsonOp struct {
@@ -182,7 +203,7 @@ func (j *Job) explainJSON(w io.Writer) error {
 			jv := jsonVertex{ID: v.ID, Name: v.Name, Parallelism: v.Parallelism, Operators: []jsonOp{}, Output: []jsonColumn{}}
 			if v.Source != nil {
 				bounded := v.Source.Source.Bounded()
-				jv.Source = &jsonConn{Table: v.Source.Table, Connector: v.Source.Connector, Bounded: &bounded}
+				jv.Source = &jsonConn{Table: v.Source.Table, Connector: v.Source.Connector, Bounded: &bounded, Watermark: watermarkText(v.Source)}
 			}
 			if v.Sink != nil {
 				jv.Sink = &jsonConn{Table: v.Sink.Table, Connector: v.Sink.Connector}
@@ -219,4 +240,16 @@ func (j *Job) explainJSON(w io.Writer) error {
 func dotID(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// watermarkText describes how a source computes its watermark.
+func watermarkText(s *SourceSpec) string {
+	if s.Watermark == nil {
+		return ""
+	}
+	out := "max(" + s.Watermark.Expr.String() + ") per subtask"
+	if s.IdleTimeout > 0 {
+		out += fmt.Sprintf(", idle after %s", s.IdleTimeout)
+	}
+	return out
 }

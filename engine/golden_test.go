@@ -26,6 +26,7 @@ import (
 //	-- error --              or: the exact compile error (FILE:LINE:COL: msg)
 //	-- runtime-error --      or: text the run's error must contain
 //	-- dropped --            bad records the sources skipped, in total
+//	-- late --               rows window operators dropped as late, in total
 //
 // Rows compare as multisets of JSON objects; every archive runs with batch
 // size 1 and the default, at parallelism 1 and 4, and all must agree.
@@ -60,7 +61,7 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 	dir := t.TempDir()
 	var query []byte
 	want := map[string]string{}
-	var wantErr, wantRunErr, wantDropped string
+	var wantErr, wantRunErr, wantDropped, wantLate string
 	hasErr, hasRunErr := false, false
 	for _, f := range ar.Files {
 		switch {
@@ -70,6 +71,8 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 			wantErr, hasErr = strings.TrimSpace(string(f.Data)), true
 		case f.Name == "dropped":
 			wantDropped = strings.TrimSpace(string(f.Data))
+		case f.Name == "late":
+			wantLate = strings.TrimSpace(string(f.Data))
 		case f.Name == "runtime-error":
 			wantRunErr, hasRunErr = strings.TrimSpace(string(f.Data)), true
 		case strings.HasPrefix(f.Name, "want/"):
@@ -132,6 +135,15 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 		}
 		if fmt.Sprint(dropped) != wantDropped {
 			t.Errorf("dropped %d bad records, want %s", dropped, wantDropped)
+		}
+	}
+	if wantLate != "" {
+		var late int64
+		for _, m := range job.Metrics() {
+			late += m.LateRows
+		}
+		if fmt.Sprint(late) != wantLate {
+			t.Errorf("%d rows counted late, want %s", late, wantLate)
 		}
 	}
 	for name, w := range want {

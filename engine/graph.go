@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/weir-stream/weir/connectors"
 	"github.com/weir-stream/weir/operators"
+	"github.com/weir-stream/weir/operators/expr"
 	"github.com/weir-stream/weir/sql/diag"
 )
 
@@ -62,6 +65,26 @@ type SourceSpec struct {
 	Connector string
 	Source    connectors.Source
 	Stats     *connectors.SourceStats
+	// Watermark is how the source's subtasks compute event time, or nil
+	// when the table declares no WATERMARK.
+	Watermark *WatermarkSpec
+	// IdleTimeout ('scan.watermark.idle-timeout'): a subtask that reads
+	// nothing for this long is ignored by downstream watermarks until it
+	// reads again. Zero disables it.
+	IdleTimeout time.Duration
+}
+
+// WatermarkSpec is a table's WATERMARK FOR clause, bound to the records
+// its source produces.
+type WatermarkSpec struct {
+	// Expr is evaluated on every row; the subtask's watermark is its
+	// largest value so far.
+	Expr expr.Expr
+	// Schema is the schema of the source's records.
+	Schema *arrow.Schema
+	// TimeCol is the event-time column in those records (-1 if the
+	// expression reads none directly).
+	TimeCol int
 }
 
 // SinkSpec is an opened sink table ("stdout" for a bare SELECT).

@@ -124,16 +124,25 @@ func (j *Job) stopRequested() bool {
 func (j *Job) Metrics() []VertexMetrics {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	newest := MinWatermark
+	for _, c := range j.counters {
+		newest = max(newest, c.newestEvent())
+	}
 	var out []VertexMetrics
 	for _, p := range j.graph.Pipelines {
 		for _, v := range p.Vertices {
-			m := VertexMetrics{ID: v.ID, Name: v.Name}
+			m := VertexMetrics{ID: v.ID, Name: v.Name, Watermark: MinWatermark}
 			if c := j.counters[v.ID]; c != nil {
-				m.RowsIn = c.in.n.Load()
-				m.RowsOut = c.out.n.Load()
+				c.fill(&m)
 			}
 			if v.Source != nil {
 				m.Dropped = v.Source.Stats.Dropped.Load()
+			}
+			if newest != MinWatermark {
+				m.NewestEvent = newest
+				if m.HasWatermark && m.Watermark != MaxWatermark {
+					m.WatermarkLag = newest - m.Watermark
+				}
 			}
 			out = append(out, m)
 		}
@@ -250,7 +259,7 @@ func (j *Job) wire() ([]*task, []chan message) {
 	}
 	var tasks []*task
 	for _, v := range vertices {
-		c := &vertexCounters{}
+		c := newVertexCounters(v)
 		j.mu.Lock()
 		j.counters[v.ID] = c
 		j.mu.Unlock()

@@ -12,6 +12,9 @@ type msgKind uint8
 const (
 	msgData msgKind = iota
 	msgWatermark
+	// msgIdle: the sending subtask has had no data for its source's idle
+	// timeout; ignore it in the minimum watermark until it sends again.
+	msgIdle
 	msgEOS
 )
 

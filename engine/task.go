@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 
 	"github.com/weir-stream/weir/connectors"
@@ -27,6 +26,10 @@ type task struct {
 	head   operators.Emitter
 	wms    []int64
 	wm     int64
+	// idle[i] is set while input i reports it has nothing to send;
+	// idleOut while this subtask told its downstream the same.
+	idle    []bool
+	idleOut bool
 }
 
 func (t *task) name() string {
@@ -96,6 +99,7 @@ func (t *task) open(ctx context.Context) error {
 		env := &operators.Env{
 			Name: t.v.Ops[i].Kind, Subtask: t.subtask, Parallelism: t.v.Parallelism,
 			Alloc: t.job.cfg.Alloc, Logger: t.job.cfg.Logger,
+			Metrics: t.counters.ops[i][t.subtask],
 		}
 		if err := t.ops[i].Open(ctx, env); err != nil {
 			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
@@ -105,51 +109,6 @@ func (t *task) open(ctx context.Context) error {
 	}
 	t.head = next
 	return nil
-}
-
-// runSource reads the source until it ends or the job is asked to stop.
-func (t *task) runSource(ctx context.Context) error {
-	r, err := t.v.Source.Source.Reader(t.subtask, t.v.Parallelism)
-	if err != nil {
-		return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
-	}
-	defer r.Close()
-	readCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-t.job.stopping:
-			cancel()
-		case <-readCtx.Done():
-		}
-	}()
-	if err := r.Open(readCtx); err != nil {
-		if t.job.stopRequested() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
-			return nil
-		}
-		return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
-	}
-	for {
-		if t.job.stopRequested() {
-			return nil
-		}
-		rec, err := r.Read(readCtx)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			// A read interrupted by Stop is the end of input; any other
-			// error, even one that races with Stop, fails the job.
-			if t.job.stopRequested() && ctx.Err() == nil && readCtx.Err() != nil && errors.Is(err, context.Canceled) {
-				return nil
-			}
-			return fmt.Errorf("source %s: %w", t.v.Source.Table, err)
-		}
-		t.counters.in.add(rec.NumRows())
-		if err := t.head.Emit(ctx, rec); err != nil {
-			return err
-		}
-	}
 }
 
 // runInputs consumes the input channels until every one has ended.
@@ -202,10 +161,15 @@ func (t *task) runInputs(ctx context.Context) error {
 func (t *task) handle(ctx context.Context, input int, m message) (done bool, err error) {
 	switch m.kind {
 	case msgData:
+		t.setIdle(input, false)
 		t.counters.in.add(m.rec.NumRows())
 		return false, t.head.Emit(ctx, m.rec)
 	case msgWatermark:
+		t.setIdle(input, false)
 		return false, t.advance(ctx, input, m.wm)
+	case msgIdle:
+		t.setIdle(input, true)
+		return false, t.advance(ctx, input, t.wms[input])
 	case msgEOS:
 		if err := t.advance(ctx, input, MaxWatermark); err != nil {
 			return false, err
@@ -220,22 +184,56 @@ func (t *task) handle(ctx context.Context, input int, m message) (done bool, err
 	return false, fmt.Errorf("unknown message kind %d", m.kind)
 }
 
-// advance records input's watermark and, when the minimum over inputs
-// moves, passes it through the chain and downstream.
+// advance records input's watermark and, when the minimum over the
+// inputs that are not idle moves, passes it through the chain and
+// downstream. When every open input is idle, the subtask tells its
+// downstream it is idle too, so an idle branch never stalls windows.
 func (t *task) advance(ctx context.Context, input int, wm int64) error {
-	if wm <= t.wms[input] {
-		return nil
-	}
-	t.wms[input] = wm
-	low := MaxWatermark
-	for _, w := range t.wms {
+	t.wms[input] = max(t.wms[input], wm)
+	low, active := MaxWatermark, false
+	for i, w := range t.wms {
+		if t.idle != nil && t.idle[i] && w != MaxWatermark {
+			continue
+		}
+		active = true
 		low = min(low, w)
+	}
+	if !active {
+		return t.goIdle(ctx)
 	}
 	if low <= t.wm {
 		return nil
 	}
-	t.wm = low
-	return t.emitWatermark(ctx, low)
+	return t.setWatermark(ctx, low)
+}
+
+// setIdle marks an input idle or active again.
+func (t *task) setIdle(input int, idle bool) {
+	if !idle && t.idle == nil {
+		return
+	}
+	if t.idle == nil {
+		t.idle = make([]bool, len(t.inputs))
+	}
+	t.idle[input] = idle
+}
+
+// goIdle tells downstream this subtask has no data to offer for now.
+func (t *task) goIdle(ctx context.Context) error {
+	if t.idleOut || t.router == nil {
+		return nil
+	}
+	t.idleOut = true
+	return t.router.broadcast(ctx, message{kind: msgIdle})
+}
+
+// setWatermark moves the subtask's watermark to wm (greater than the
+// current one) and propagates it.
+func (t *task) setWatermark(ctx context.Context, wm int64) error {
+	t.wm = wm
+	t.idleOut = false
+	t.counters.wm[t.subtask].Store(wm)
+	return t.emitWatermark(ctx, wm)
 }
 
 // emitWatermark runs wm through the chain's event-time operators, then
@@ -275,8 +273,7 @@ func (t *task) emitterAfter(i int) operators.Emitter {
 // succeeded) or downstream hears end-of-stream.
 func (t *task) finish(ctx context.Context) error {
 	if t.wm != MaxWatermark {
-		t.wm = MaxWatermark
-		if err := t.emitWatermark(ctx, MaxWatermark); err != nil {
+		if err := t.setWatermark(ctx, MaxWatermark); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,8 @@ type Env struct {
 	Alloc memory.Allocator
 	// Logger is for operational messages.
 	Logger *slog.Logger
+	// Metrics receives the operator's counters; never nil.
+	Metrics *Metrics
 }
 
 // Emitter passes records downstream. Emit takes ownership of rec (the

@@ -39,11 +39,56 @@ SET 'pipeline.name' = 'second';
 	if prog.Pipelines[2].Sink != nil {
 		t.Error("a bare SELECT has no sink")
 	}
-	want := "Filter(and(lt(price, 100), gt(auction, 3)))\n  Scan(bid, columns=[auction, price])\n"
+	// The scan keeps date_time, which its watermark reads, so the
+	// projection above it stays.
+	want := "Project(auction, price)\n  Filter(and(lt(price, 100), gt(auction, 3)))\n    Scan(bid, columns=[auction, price, date_time], watermark=sub(date_time, INTERVAL '4000' MILLISECOND))\n"
 	if got := plan.Format(prog.Pipelines[0].Query); got != want {
 		t.Errorf("view plan:\n%s\nwant:\n%s", got, want)
 	}
 	if wm := prog.Tables[0].Watermark; wm == nil || wm.Column != 5 || wm.Pos.String() != "p.sql:4:3" {
 		t.Errorf("watermark %+v", wm)
+	}
+}
+
+func TestCompileSeveralWindowedInserts(t *testing.T) {
+	ddl, err := os.ReadFile("testdata/nexmark/ddl.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(ddl) + `
+CREATE TABLE per_channel (channel VARCHAR, n BIGINT, ws TIMESTAMP(3)) WITH ('connector' = 'blackhole');
+CREATE TABLE top (maxprice BIGINT, we TIMESTAMP(3)) WITH ('connector' = 'blackhole');
+CREATE VIEW counts AS
+  SELECT channel, COUNT(*) AS n, TUMBLE_START(date_time, INTERVAL '1' MINUTE) AS ws
+  FROM bid GROUP BY channel, TUMBLE(date_time, INTERVAL '1' MINUTE);
+INSERT INTO per_channel SELECT * FROM counts WHERE n > 10 AND channel <> 'baidu';
+INSERT INTO top SELECT MAX(price), TUMBLE_END(date_time, INTERVAL '10' SECOND) FROM bid GROUP BY TUMBLE(date_time, INTERVAL '10' SECOND);
+INSERT INTO per_channel SELECT channel, COUNT(DISTINCT bidder), SESSION_START(date_time, INTERVAL '30' SECOND)
+  FROM bid GROUP BY channel, SESSION(date_time, INTERVAL '30' SECOND);
+`
+	prog, err := Compile("w.sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range prog.Pipelines {
+		names = append(names, p.Name)
+		if !p.Query.Schema().Equal(p.Sink.Schema) {
+			t.Errorf("%s: schema %v, sink %v", p.Name, p.Query.Schema(), p.Sink.Schema)
+		}
+	}
+	if got := strings.Join(names, " "); got != "insert_into_per_channel insert_into_top insert_into_per_channel_2" {
+		t.Errorf("pipelines: %s", got)
+	}
+	// The view's outer WHERE: its condition on the count stays above the
+	// aggregation, the one on the group key moves below it.
+	want := `Project(channel, n, window_start AS ws)
+  Filter(gt(n, 10))
+    WindowAggregate(TUMBLE(date_time, INTERVAL '1' MINUTE), keys=[channel], aggs=[COUNT(*) AS n])
+      Filter(ne(channel, 'baidu'))
+        Scan(bid, columns=[channel, date_time], watermark=sub(date_time, INTERVAL '4000' MILLISECOND))
+`
+	if got := plan.Format(prog.Pipelines[0].Query); got != want {
+		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -25,6 +25,14 @@ func FuzzCompile(f *testing.F) {
 		f.Add(string(ddl) + string(src))
 	}
 	f.Add("SELECT CAST(a AS INT), EXTRACT(DOY FROM ts), INTERVAL '1' DAY FROM t")
+	for _, q := range []string{
+		"SELECT auction, COUNT(*), HOP_START(date_time, INTERVAL '2' SECOND, INTERVAL '10' SECOND) FROM bid GROUP BY auction, HOP(date_time, INTERVAL '2' SECOND, INTERVAL '10' SECOND) HAVING COUNT(*) > 1",
+		"SELECT MOD(auction, 10), CAST(SUM(price) AS DOUBLE) / COUNT(DISTINCT bidder) FROM bid GROUP BY MOD(auction, 10), TUMBLE(date_time, INTERVAL '1' MINUTE)",
+		"SELECT B.bidder, AVG(price), SESSION_END(B.date_time, INTERVAL '10' SECOND) FROM (SELECT * FROM bid WHERE price > 0) B GROUP BY B.bidder, SESSION(B.date_time, INTERVAL '10' SECOND)",
+		"SELECT MAX(price), TUMBLE_START(date_time, INTERVAL '0' SECOND) FROM bid GROUP BY TUMBLE(date_time, INTERVAL '0' SECOND), SESSION(date_time)",
+	} {
+		f.Add(string(ddl) + q)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		_, err := Compile("fuzz.sql", []byte(src))
 		if err == nil {

@@ -12,15 +12,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden .plan files")
 
-// TestNexmarkPlans compiles Nexmark q0, q1, q2, q21 and q22 (Flink's text
-// after testdata/nexmark/ddl.sql) and compares each optimised plan with
-// its golden .plan file.
+// TestNexmarkPlans compiles Nexmark q0, q1, q2, q5 and q7 (their inner
+// windowed queries), q11, q21 and q22 (Flink's text after
+// testdata/nexmark/ddl.sql) and compares each optimised plan with its
+// golden .plan file.
 func TestNexmarkPlans(t *testing.T) {
 	ddl, err := os.ReadFile("testdata/nexmark/ddl.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"q0", "q1", "q2", "q21", "q22"} {
+	for _, q := range []string{"q0", "q1", "q2", "q5", "q7", "q11", "q21", "q22"} {
 		t.Run(q, func(t *testing.T) {
 			query, err := os.ReadFile(filepath.Join("testdata/nexmark", q+".sql"))
 			if err != nil {

@@ -7,11 +7,20 @@
 // each expression node, and the pre-pass lexer's tokens locate the rest
 // (operators, keywords, table names).
 //
-// Constructs that later issues add (JOIN, GROUP BY and aggregates, window
-// functions, ORDER BY, LIMIT, UNION, subqueries) are refused with
+// A query that aggregates must GROUP BY one TUMBLE, HOP or SESSION window
+// over a time attribute (a table's WATERMARK FOR column, passed through
+// views and subqueries unchanged), plus any group keys: it binds to
+// Project(keys, time column, aggregate arguments) -> WindowAggregate ->
+// [Filter(HAVING)] -> Project(select list), where the select list and
+// HAVING read only keys (a select expression equal to a GROUP BY
+// expression reads the key), window bounds (*_START/*_END repeating the
+// window call) and aggregates (COUNT, SUM, MIN, MAX, AVG, with DISTINCT).
+//
+// Constructs that later issues add (JOIN, GROUP BY without a window,
+// window functions, ORDER BY, LIMIT, UNION, subqueries) are refused with
 // positioned "not supported yet" errors.
 //
 // It imports the TiDB parser, sql/{lex,prepass,types,catalog,plan,diag}
-// and operators/expr; it must not import the runtime (engine, connectors,
-// state).
+// and operators/{expr,window} (expressions and the window spec, plain
+// values); it must not import the runtime (engine, connectors, state).
 package bind

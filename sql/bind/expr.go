@@ -14,6 +14,11 @@ import (
 // expr binds an expression over scope s. It returns nil after recording an
 // error; callers pass nil on without reporting again.
 func (sc *stmtCtx) expr(n ast.ExprNode, s *scope) expr.Expr {
+	if s.agg != nil {
+		if k, ok := sc.groupedRef(n, s.agg); ok {
+			return k
+		}
+	}
 	switch e := n.(type) {
 	case *ast.ParenthesesExpr:
 		return sc.expr(e.Expr, s)
@@ -40,7 +45,7 @@ func (sc *stmtCtx) expr(n ast.ExprNode, s *scope) expr.Expr {
 	case *ast.FuncCastExpr:
 		sc.errorf(sc.off(e), "unsupported conversion syntax: use CAST(x AS type)")
 	case *ast.AggregateFuncExpr:
-		sc.errorf(sc.off(e), "aggregate function %s is not supported yet (GROUP BY and aggregates come with issue 3)", strings.ToUpper(e.F))
+		return sc.aggregate(e, s)
 	case *ast.WindowFuncExpr:
 		sc.errorf(sc.off(e), "window functions (%s ... OVER) are not supported yet", strings.ToUpper(e.Name))
 	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
@@ -80,6 +85,10 @@ func (sc *stmtCtx) column(e *ast.ColumnNameExpr, s *scope) expr.Expr {
 		return nil
 	}
 	c := s.cols[idx]
+	if s.agg != nil {
+		sc.errorf(off, "column %s is not being grouped: use it in GROUP BY or inside an aggregate function", c.name)
+		return nil
+	}
 	return &expr.Column{Index: idx, Name: c.name, DataType: c.typ}
 }
 

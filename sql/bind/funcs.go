@@ -63,7 +63,8 @@ var space = &expr.Literal{Value: " ", DataType: expr.Varchar}
 
 // functions are the scalar functions with a plain signature, by upper-case
 // name. CAST, EXTRACT, TRIM, ROUND, FLOOR, CEIL, MOD, COALESCE and the
-// group window functions are bound by special cases in call.
+// group window functions (groupwindow.go) are bound by special cases in
+// call.
 var functions = map[string]*funcDef{
 	"LOWER":            {fn: expr.FnLower, params: []param{pString}, result: fixed(expr.Varchar)},
 	"UPPER":            {fn: expr.FnUpper, params: []param{pString}, result: fixed(expr.Varchar)},
@@ -79,13 +80,6 @@ var functions = map[string]*funcDef{
 	"SPLIT_INDEX":      {fn: expr.FnSplitIndex, params: []param{pString, pString, pInt}, result: fixed(expr.Varchar)},
 	"ABS":              {fn: expr.FnAbs, params: []param{pNumeric}, result: firstArgType},
 	"DATE_FORMAT":      {fn: expr.FnDateFormat, params: []param{pTimestamp, pString}, result: fixed(expr.Varchar), check: checkDateFormat},
-}
-
-// windowFunctions are Flink's group window functions: they belong in
-// GROUP BY (and their _START/_END helpers in the select list), which
-// issue 3 adds.
-var windowFunctions = map[string]string{
-	"TUMBLE": "TUMBLE", "HOP": "HOP", "SESSION": "SESSION",
 }
 
 // callSite is a function call being bound.
@@ -133,13 +127,16 @@ func (sc *stmtCtx) call(e *ast.FuncCallExpr, s *scope) expr.Expr {
 	for _, n := range e.Args {
 		c.offs = append(c.offs, sc.off(n))
 	}
-	if w, ok := windowFunctions[c.name]; ok {
-		sc.errorf(off, "%s is a group window function: it belongs in GROUP BY, which is not supported yet", w)
+	if _, ok := windowKinds[c.name]; ok {
+		sc.errorf(off, "%s is a group window function: it can only be an item of GROUP BY", c.name)
 		return nil
 	}
-	for _, w := range []string{"TUMBLE", "HOP", "SESSION"} {
+	if fn, end, ok := windowBoundName(c.name); ok {
+		return sc.windowBound(c, e, s, fn, end)
+	}
+	for w := range windowKinds {
 		if strings.HasPrefix(c.name, w+"_") {
-			sc.errorf(off, "%s needs GROUP BY %s(...), and GROUP BY is not supported yet", c.name, w)
+			sc.errorf(off, "%s is not supported: use %s_START or %s_END", c.name, w, w)
 			return nil
 		}
 	}

@@ -21,7 +21,8 @@ type boundQuery struct {
 	fieldOffs []int
 }
 
-// query binds a SELECT into Scan -> [Filter] -> Project.
+// query binds a SELECT into Scan -> [Filter] -> Project, or, when it
+// aggregates, into a window aggregation (see aggregateQuery).
 func (sc *stmtCtx) query(sel *ast.SelectStmt) *boundQuery {
 	before := len(sc.b.errs)
 	if sel.Kind != ast.SelectStmtKindSelect || sel.Fields == nil || len(sel.Fields.Fields) == 0 {
@@ -44,18 +45,33 @@ func (sc *stmtCtx) query(sel *ast.SelectStmt) *boundQuery {
 	}
 	node := input
 	if sel.Where != nil {
-		if cond := sc.condition(sel.Where, s, "WHERE"); cond != nil {
+		if cond := sc.condition(sel.Where, s.inClause("WHERE"), "WHERE"); cond != nil {
 			node = &plan.Filter{Input: node, Cond: cond}
 		}
 	}
-	var (
-		exprs  []expr.Expr
-		fields []arrow.Field
-		offs   []int
-	)
-	for _, f := range sel.Fields.Fields {
+	if aggregates(sel) {
+		return sc.aggregateQuery(sel, node, s, start)
+	}
+	exprs, fields, offs := sc.selectList(sel.Fields.Fields, s)
+	if len(sc.b.errs) > before {
+		return nil
+	}
+	return &boundQuery{
+		node:      &plan.Project{Input: node, Exprs: exprs, Out: arrow.NewSchema(fields, nil)},
+		fieldOffs: offs,
+	}
+}
+
+// selectList binds the select fields over s: one expression, output
+// field and field offset per output column.
+func (sc *stmtCtx) selectList(list []*ast.SelectField, s *scope) (exprs []expr.Expr, fields []arrow.Field, offs []int) {
+	for _, f := range list {
 		off := sc.fieldOff(f)
 		if f.WildCard != nil {
+			if s.agg != nil {
+				sc.errorf(off, "SELECT * cannot be used with GROUP BY: list the group keys, window bounds and aggregates")
+				continue
+			}
 			qual := f.WildCard.Table.O
 			if qual != "" && !s.hasQual(qual) {
 				sc.errorf(off, "unknown table %s in %s.*", qual, qual)
@@ -70,7 +86,17 @@ func (sc *stmtCtx) query(sel *ast.SelectStmt) *boundQuery {
 			}
 			continue
 		}
+		if s.agg != nil {
+			// An aliased aggregate names its output column.
+			s.agg.alias = ""
+			if _, ok := unparen(f.Expr).(*ast.AggregateFuncExpr); ok {
+				s.agg.alias = f.AsName.O
+			}
+		}
 		e := sc.expr(f.Expr, s)
+		if s.agg != nil {
+			s.agg.alias = ""
+		}
 		if e == nil {
 			continue
 		}
@@ -86,12 +112,17 @@ func (sc *stmtCtx) query(sel *ast.SelectStmt) *boundQuery {
 		fields = append(fields, arrow.Field{Name: name, Type: e.Type(), Nullable: true})
 		offs = append(offs, off)
 	}
-	if len(sc.b.errs) > before {
-		return nil
-	}
-	return &boundQuery{
-		node:      &plan.Project{Input: node, Exprs: exprs, Out: arrow.NewSchema(fields, nil)},
-		fieldOffs: offs,
+	return exprs, fields, offs
+}
+
+// unparen strips the parentheses around an expression.
+func unparen(n ast.ExprNode) ast.ExprNode {
+	for {
+		p, ok := n.(*ast.ParenthesesExpr)
+		if !ok {
+			return n
+		}
+		n = p.Expr
 	}
 }
 
@@ -174,12 +205,6 @@ func (sc *stmtCtx) refuseClauses(sel *ast.SelectStmt, start int) {
 	}
 	if sel.Distinct {
 		sc.errorf(at("DISTINCT"), "SELECT DISTINCT is not supported yet")
-	}
-	if sel.GroupBy != nil {
-		sc.errorf(at("GROUP"), "GROUP BY is not supported yet (aggregates and group windows TUMBLE, HOP and SESSION come with issue 3)")
-	}
-	if sel.Having != nil {
-		sc.errorf(at("HAVING"), "HAVING is not supported yet")
 	}
 	if len(sel.WindowSpecs) > 0 {
 		sc.errorf(at("WINDOW"), "WINDOW clauses are not supported yet")
@@ -266,6 +291,11 @@ func (sc *stmtCtx) tableSource(ts *ast.TableSource, fromOff int) (plan.Node, *sc
 			cols[i] = i
 		}
 		scan := &plan.Scan{Table: t, Columns: cols, Out: t.Schema, Pos: sc.b.file.Pos(off)}
+		if t.Watermark != nil {
+			// Out is the whole table, so the table's expression is already
+			// bound over it.
+			scan.Watermark = t.Watermark.Expr
+		}
 		return scan, newScope(qual, t.Schema)
 	case *ast.SelectStmt:
 		q := sc.query(src)

@@ -11,6 +11,22 @@ import (
 // alias it came from.
 type scope struct {
 	cols []scopeCol
+	// clause names the clause whose expressions are being bound (WHERE,
+	// GROUP BY), for the error an aggregate gets where none is allowed;
+	// nestedAgg marks an aggregate's argument. Both are only read when
+	// agg is nil.
+	clause    string
+	nestedAgg bool
+	// agg is set while binding the select list and HAVING of a window
+	// aggregation: expressions then read group keys, window bounds and
+	// aggregates, never the input's columns directly.
+	agg *aggregation
+}
+
+// inClause returns a copy of s whose aggregates are refused as being in
+// clause.
+func (s *scope) inClause(clause string) *scope {
+	return &scope{cols: s.cols, clause: clause}
 }
 
 // scopeCol is one nameable column; its index in scope.cols is its index in

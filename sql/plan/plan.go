@@ -32,7 +32,12 @@ type Scan struct {
 	Table   *catalog.Table
 	Columns []int
 	Out     *arrow.Schema
-	Pos     diag.Pos
+	// Watermark is the table's WATERMARK FOR expression bound over Out
+	// (the Scan's own output columns, not Table.Schema), or nil when the
+	// table declares none. Rules keep every column it reads in Columns,
+	// so a source can compute watermarks from its output rows alone.
+	Watermark expr.Expr
+	Pos       diag.Pos
 }
 
 // Filter keeps the rows where Cond is TRUE (not FALSE, not NULL).
@@ -72,7 +77,11 @@ func (s *Scan) String() string {
 	for i, c := range s.Columns {
 		names[i] = s.Table.Schema.Field(c).Name
 	}
-	return fmt.Sprintf("Scan(%s, columns=[%s])", s.Table.Name, strings.Join(names, ", "))
+	wm := ""
+	if s.Watermark != nil {
+		wm = ", watermark=" + s.Watermark.String()
+	}
+	return fmt.Sprintf("Scan(%s, columns=[%s]%s)", s.Table.Name, strings.Join(names, ", "), wm)
 }
 
 // String implements Node.

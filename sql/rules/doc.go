@@ -4,8 +4,15 @@
 // rules until none changes the plan: filters pushed through projections
 // and merged down to their scan, adjacent projections merged, identity
 // projections dropped, boolean identities simplified, constants folded,
-// and the scan narrowed to the columns the query uses.
+// and the scan narrowed to the columns the query uses (and its watermark
+// reads).
 //
-// It imports sql/plan and operators/expr only; it must not import the
-// binder, the parser or the runtime.
+// A WindowAggregate is a pipeline breaker: no Project or Filter moves
+// above it, only filters on its group keys move below it, a renaming
+// Project under it is absorbed, and its input is narrowed to its keys,
+// time column and aggregate arguments.
+//
+// It imports sql/plan, operators/expr and operators/window (the window
+// spec, a plain value) only; it must not import the binder, the parser or
+// the runtime.
 package rules

@@ -8,8 +8,12 @@ import (
 )
 
 // PruneColumns narrows every Scan to the columns the plan above it uses
-// (Scan.Columns), and drops the outputs of inner Projects nobody reads.
-// The root's output is kept whole.
+// (Scan.Columns) and its watermark reads, drops the outputs of inner
+// Projects nobody reads, and the aggregate calls of a WindowAggregate
+// whose results nobody reads (its keys and window bounds always stay:
+// they decide which rows it emits). The input of a WindowAggregate keeps
+// its keys, time column and aggregate arguments. The root's output is
+// kept whole.
 func PruneColumns(n plan.Node) (plan.Node, bool, error) {
 	need := make([]bool, n.Schema().NumFields())
 	for i := range need {
@@ -25,6 +29,11 @@ func PruneColumns(n plan.Node) (plan.Node, bool, error) {
 func prune(n plan.Node, need []bool) (plan.Node, []int, bool) {
 	switch x := n.(type) {
 	case *plan.Scan:
+		if x.Watermark != nil {
+			// The source computes watermarks from its output rows.
+			need = append([]bool(nil), need...)
+			columnsUsed(x.Watermark, need)
+		}
 		mapping := make([]int, len(x.Columns))
 		// Never nil: a nil Columns means "every column" to a source, and
 		// a query that reads no column (SELECT 1 FROM t) needs none.
@@ -42,7 +51,11 @@ func prune(n plan.Node, need []bool) (plan.Node, []int, bool) {
 			return x, mapping, false
 		}
 		md := x.Out.Metadata()
-		return &plan.Scan{Table: x.Table, Columns: cols, Out: arrow.NewSchema(fields, &md), Pos: x.Pos}, mapping, true
+		var wm expr.Expr
+		if x.Watermark != nil {
+			wm = remap(x.Watermark, mapping)
+		}
+		return &plan.Scan{Table: x.Table, Columns: cols, Out: arrow.NewSchema(fields, &md), Watermark: wm, Pos: x.Pos}, mapping, true
 	case *plan.Filter:
 		childNeed := append([]bool(nil), need...)
 		columnsUsed(x.Cond, childNeed)
@@ -75,6 +88,8 @@ func prune(n plan.Node, need []bool) (plan.Node, []int, bool) {
 		}
 		md := x.Out.Metadata()
 		return &plan.Project{Input: child, Exprs: exprs, Out: arrow.NewSchema(fields, &md)}, mapping, true
+	case *plan.WindowAggregate:
+		return pruneWindow(x, need)
 	}
 	mapping := make([]int, len(need))
 	for i := range mapping {

@@ -8,7 +8,9 @@ import (
 // PushDownFilters moves every Filter below the Projects under it
 // (rewriting its condition in terms of the projection's input) and merges
 // adjacent Filters with AND, so each Filter ends up directly above its
-// Scan. All Weir scalar functions are deterministic, so this never changes
+// Scan. Above a WindowAggregate, the conjuncts that read only group keys
+// move below it (they drop whole groups, so the groups that remain are
+// unchanged); conjuncts on window bounds or aggregates stay above. All Weir scalar functions are deterministic, so this never changes
 // results.
 func PushDownFilters(n plan.Node) (plan.Node, bool, error) {
 	return transform(n, func(n plan.Node) (plan.Node, bool, error) {
@@ -26,6 +28,8 @@ func PushDownFilters(n plan.Node) (plan.Node, bool, error) {
 				return nil, false, err
 			}
 			return &plan.Project{Input: pushed, Exprs: in.Exprs, Out: in.Out}, true, nil
+		case *plan.WindowAggregate:
+			return pushBelowWindow(f, in)
 		}
 		return n, false, nil
 	})

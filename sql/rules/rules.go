@@ -20,6 +20,7 @@ func Default() []Rule {
 		FoldConstants,
 		PushDownFilters,
 		MergeProjects,
+		ProjectIntoWindowAggregate,
 		RemoveIdentityProjects,
 		PruneColumns,
 	}
@@ -78,6 +79,8 @@ func withInput(n plan.Node, input plan.Node) plan.Node {
 		return &plan.Filter{Input: input, Cond: x.Cond}
 	case *plan.Project:
 		return &plan.Project{Input: input, Exprs: x.Exprs, Out: x.Out}
+	case *plan.WindowAggregate:
+		return &plan.WindowAggregate{Input: input, Spec: x.Spec, Out: x.Out}
 	}
 	return n
 }

@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/weir-stream/weir/connectors"
+	"github.com/weir-stream/weir/operators/expr"
+)
+
+// watermarkGen computes a source subtask's watermark: the largest value of
+// the table's WATERMARK expression over every row read so far (so it
+// never goes back), and the newest event time seen.
+type watermarkGen struct {
+	ev      *expr.Evaluator
+	timeCol int // rowtime column in the source's records, -1 if unknown
+	alloc   memory.Allocator
+	wm      int64
+	newest  int64
+}
+
+func newWatermarkGen(spec *WatermarkSpec, alloc memory.Allocator) (*watermarkGen, error) {
+	ev, err := expr.Compile(spec.Expr, spec.Schema)
+	if err != nil {
+		return nil, err
+	}
+	return &watermarkGen{ev: ev, timeCol: spec.TimeCol, alloc: alloc, wm: MinWatermark, newest: MinWatermark}, nil
+}
+
+// observe folds a record into the watermark; it does not keep rec.
+func (g *watermarkGen) observe(ctx context.Context, rec arrow.RecordBatch) error {
+	arr, err := g.ev.Eval(ctx, g.alloc, rec)
+	if err != nil {
+		return fmt.Errorf("watermark %s: %w", g.ev.Expr(), err)
+	}
+	g.wm = max(g.wm, maxTimestamp(arr))
+	arr.Release()
+	if g.timeCol >= 0 {
+		g.newest = max(g.newest, maxTimestamp(rec.Column(g.timeCol)))
+	}
+	return nil
+}
+
+// maxTimestamp is the largest non-NULL value of a TIMESTAMP array, or
+// MinWatermark.
+func maxTimestamp(a arrow.Array) int64 {
+	ts, ok := a.(*array.Timestamp)
+	if !ok {
+		return MinWatermark
+	}
+	m := MinWatermark
+	vals := ts.TimestampValues()
+	if ts.NullN() == 0 {
+		for _, v := range vals {
+			m = max(m, int64(v))
+		}
+		return m
+	}
+	for i, v := range vals {
+		if ts.IsValid(i) {
+			m = max(m, int64(v))
+		}
+	}
+	return m
+}
+
+// readResult is one Read's outcome, passed from the reading goroutine.
+type readResult struct {
+	rec arrow.RecordBatch
+	err error
+}
+
+// runSource reads the source until it ends or the job is asked to stop.
+// After every record it advances the subtask's watermark (if the table
+// declares one); with an idle timeout, a subtask that reads nothing for
+// that long tells its downstream it is idle.
+func (t *task) runSource(ctx context.Context) error {
+	spec := t.v.Source
+	r, err := spec.Source.Reader(t.subtask, t.v.Parallelism)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", spec.Table, err)
+	}
+	defer r.Close()
+	readCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-t.job.stopping:
+			cancel()
+		case <-readCtx.Done():
+		}
+	}()
+	var gen *watermarkGen
+	if spec.Watermark != nil {
+		if gen, err = newWatermarkGen(spec.Watermark, t.job.cfg.Alloc); err != nil {
+			return fmt.Errorf("source %s: %w", spec.Table, err)
+		}
+	}
+	if err := r.Open(readCtx); err != nil {
+		if t.job.stopRequested() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return fmt.Errorf("source %s: %w", spec.Table, err)
+	}
+	next := func() (arrow.RecordBatch, error) { return r.Read(readCtx) }
+	if spec.IdleTimeout > 0 {
+		results, stop := readAhead(readCtx, r)
+		defer stop()
+		next = t.idleAware(ctx, readCtx, results, spec.IdleTimeout)
+	}
+	for {
+		if t.job.stopRequested() {
+			return nil
+		}
+		rec, err := next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			// A read interrupted by Stop is the end of input; any other
+			// error, even one that races with Stop, fails the job.
+			if t.job.stopRequested() && ctx.Err() == nil && readCtx.Err() != nil && errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return fmt.Errorf("source %s: %w", spec.Table, err)
+		}
+		t.counters.in.add(rec.NumRows())
+		if gen != nil {
+			if err := gen.observe(ctx, rec); err != nil {
+				rec.Release()
+				return fmt.Errorf("source %s: %w", spec.Table, err)
+			}
+			t.counters.newest[t.subtask].Store(gen.newest)
+		}
+		t.idleOut = false
+		if err := t.head.Emit(ctx, rec); err != nil {
+			return err
+		}
+		if gen != nil && gen.wm > t.wm {
+			if err := t.setWatermark(ctx, gen.wm); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// idleAware returns a read function that waits for the next result and,
+// when none comes for timeout, declares the subtask idle downstream (once
+// per quiet spell).
+func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() (arrow.RecordBatch, error) {
+	timer := time.NewTimer(timeout)
+	return func() (arrow.RecordBatch, error) {
+		for {
+			select {
+			case res := <-results:
+				timer.Reset(timeout)
+				return res.rec, res.err
+			case <-timer.C:
+				if err := t.goIdle(ctx); err != nil {
+					return nil, err
+				}
+			case <-readCtx.Done():
+				timer.Stop()
+				return nil, context.Cause(readCtx)
+			}
+		}
+	}
+}
+
+// readAhead reads r on its own goroutine, so the source task can notice
+// idleness while a Read blocks. stop ends the goroutine (cancelling its
+// Read) and releases a record it could not hand over.
+func readAhead(ctx context.Context, r connectors.Reader) (<-chan readResult, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	results := make(chan readResult)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			rec, err := r.Read(ctx)
+			select {
+			case results <- readResult{rec, err}:
+			case <-ctx.Done():
+				if rec != nil {
+					rec.Release()
+				}
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return results, func() {
+		cancel()
+		<-done
+	}
+}

@@ -1,0 +1,236 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/weir-stream/weir/connectors"
+	"github.com/weir-stream/weir/operators"
+	"github.com/weir-stream/weir/operators/expr"
+)
+
+var tsSchema = arrow.NewSchema([]arrow.Field{{Name: "ts", Type: arrow.FixedWidthTypes.Timestamp_ms, Nullable: true}}, nil)
+
+// tsSource: subtask s emits rows with times s*1000 + i*step for i < n; a
+// subtask listed in silent never emits and blocks until cancelled; with
+// endless set, the other subtasks keep producing until cancelled.
+type tsSource struct {
+	n, step int
+	silent  map[int]bool
+	endless bool
+	alloc   memory.Allocator
+}
+
+func (s *tsSource) Schema() *arrow.Schema { return tsSchema }
+func (s *tsSource) Bounded() bool         { return len(s.silent) == 0 && !s.endless }
+func (s *tsSource) MaxParallelism() int   { return 0 }
+func (s *tsSource) Reader(sub, _ int) (connectors.Reader, error) {
+	return &tsReader{s: s, sub: sub}, nil
+}
+
+type tsReader struct {
+	s   *tsSource
+	sub int
+	i   int
+}
+
+func (r *tsReader) Open(context.Context) error { return nil }
+func (r *tsReader) Close() error               { return nil }
+func (r *tsReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
+	if r.s.silent[r.sub] {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	if r.i >= r.s.n && !r.s.endless {
+		return nil, io.EOF
+	}
+	if r.s.endless {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+	b := array.NewTimestampBuilder(r.s.alloc, arrow.FixedWidthTypes.Timestamp_ms.(*arrow.TimestampType))
+	defer b.Release()
+	b.Append(arrow.Timestamp(r.sub*1000 + r.i*r.s.step))
+	r.i++
+	col := b.NewArray()
+	defer col.Release()
+	return array.NewRecordBatch(tsSchema, []arrow.Array{col}, 1), nil
+}
+
+// tsWatermark is WATERMARK FOR ts AS ts - INTERVAL '0.5' SECOND.
+func tsWatermark() *WatermarkSpec {
+	col := &expr.Column{Index: 0, Name: "ts", DataType: expr.Timestamp}
+	lit := &expr.Literal{Value: arrow.Duration(500), DataType: expr.Duration}
+	return &WatermarkSpec{Expr: &expr.Call{Func: expr.FnSub, Args: []expr.Expr{col, lit}, DataType: expr.Timestamp}, Schema: tsSchema, TimeCol: 0}
+}
+
+// watchOp records the watermarks it sees (safe to read while running).
+type watchOp struct {
+	mu  sync.Mutex
+	wms []int64
+}
+
+func (o *watchOp) Open(context.Context, *operators.Env) error     { return nil }
+func (o *watchOp) Close(context.Context, operators.Emitter) error { return nil }
+func (o *watchOp) Process(ctx context.Context, _ int, rec arrow.RecordBatch, out operators.Emitter) error {
+	rec.Retain()
+	return out.Emit(ctx, rec)
+}
+func (o *watchOp) OnWatermark(_ context.Context, wm int64, _ operators.Emitter) (int64, error) {
+	o.mu.Lock()
+	o.wms = append(o.wms, wm)
+	o.mu.Unlock()
+	return wm, nil
+}
+func (o *watchOp) seen() []int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]int64(nil), o.wms...)
+}
+
+// wmJob: source (par 2) -> rebalance -> watch op + blackhole-like sink (par 1).
+func wmJob(t *testing.T, alloc memory.Allocator, src *tsSource, idle time.Duration, op *watchOp) *Job {
+	t.Helper()
+	cfg := Config{Parallelism: 2, Alloc: alloc, ChannelCapacity: 2}.withDefaults()
+	sv := &Vertex{ID: 1, Name: "Source: ts", Parallelism: 2, Out: tsSchema,
+		Source: &SourceSpec{Table: "ts", Connector: "test", Source: src, Stats: &connectors.SourceStats{},
+			Watermark: tsWatermark(), IdleTimeout: idle}}
+	ov := &Vertex{ID: 2, Name: "Watch", Parallelism: 1, Out: tsSchema,
+		Ops:  []*OpSpec{{Kind: "Watch", New: func() (operators.Operator, error) { return op, nil }}},
+		Sink: &SinkSpec{Table: "discard", Connector: "test", Sink: discardSink{}}}
+	g := &Graph{Pipelines: []*PipelineGraph{{Name: "p", Vertices: []*Vertex{sv, ov},
+		Edges: []*Edge{{From: 1, To: 2, Kind: Rebalance}}}}}
+	return &Job{cfg: cfg, graph: g, stopping: make(chan struct{}), counters: map[int]*vertexCounters{}}
+}
+
+func TestWatermarkReachesEndAndIsMonotonic(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	op := &watchOp{}
+	job := wmJob(t, alloc, &tsSource{n: 100, step: 10, alloc: alloc}, 0, op)
+	if err := job.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wms := op.seen()
+	if len(wms) == 0 || wms[len(wms)-1] != MaxWatermark {
+		t.Fatalf("watermarks %v: want the last to be +inf", wms)
+	}
+	for i := 1; i < len(wms); i++ {
+		if wms[i] <= wms[i-1] {
+			t.Fatalf("watermarks not strictly increasing: %v", wms)
+		}
+	}
+	for _, w := range wms[:len(wms)-1] {
+		if w > 1490 {
+			t.Fatalf("watermark %d passed every input (latest row 1990, delay 500)", w)
+		}
+	}
+	for _, m := range job.Metrics() {
+		if m.ID == 2 && (!m.HasWatermark || m.Watermark != MaxWatermark) {
+			t.Fatalf("metrics: %+v", m)
+		}
+	}
+}
+
+// TestMinimumOverInputsAndIdleness drives one subtask's input handling
+// message by message.
+func TestMinimumOverInputsAndIdleness(t *testing.T) {
+	out := make(chan message, 16)
+	v := &Vertex{ID: 1, Name: "w", Parallelism: 1}
+	tk := &task{job: &Job{}, v: v, inputs: make([]chan message, 3), router: &router{kind: Forward, outs: []chan message{out}},
+		counters: newVertexCounters(v), wm: MinWatermark, wms: []int64{MinWatermark, MinWatermark, MinWatermark}}
+	ctx := context.Background()
+	got := func() []string {
+		var s []string
+		for {
+			select {
+			case m := <-out:
+				switch m.kind {
+				case msgWatermark:
+					s = append(s, fmt.Sprint(m.wm))
+				case msgIdle:
+					s = append(s, "idle")
+				case msgEOS:
+					s = append(s, "eos")
+				}
+			default:
+				return s
+			}
+		}
+	}
+	step := func(input int, m message, want ...string) {
+		t.Helper()
+		if _, err := tk.handle(ctx, input, m); err != nil {
+			t.Fatal(err)
+		}
+		if g := got(); fmt.Sprint(g) != fmt.Sprint(want) {
+			t.Fatalf("after %v from input %d: emitted %v, want %v", m.kind, input, g, want)
+		}
+	}
+	step(0, message{kind: msgWatermark, wm: 100})
+	step(1, message{kind: msgWatermark, wm: 50})
+	step(2, message{kind: msgWatermark, wm: 70}, "50")
+	step(1, message{kind: msgWatermark, wm: 200}, "70")
+	step(1, message{kind: msgWatermark, wm: 150})        // an input never goes back
+	step(2, message{kind: msgIdle}, "100")               // idle input 2 no longer holds it
+	step(0, message{kind: msgIdle}, "200")               // only input 1 is active
+	step(1, message{kind: msgIdle}, "idle")              // all idle: tell downstream
+	step(2, message{kind: msgWatermark, wm: 90})         // back, but behind: no regress
+	step(2, message{kind: msgWatermark, wm: 400}, "400") // 0 and 1 idle, 2 leads
+	step(0, message{kind: msgEOS})                       // ended input counts as +inf
+	step(1, message{kind: msgEOS})
+	step(2, message{kind: msgEOS}) // +inf travels as end of stream
+	if tk.wm != MaxWatermark {
+		t.Fatalf("final watermark %d", tk.wm)
+	}
+}
+
+func TestIdleInputDoesNotStallWatermarks(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	for _, idle := range []time.Duration{0, 50 * time.Millisecond} {
+		op := &watchOp{}
+		src := &tsSource{n: 1 << 30, step: 10, silent: map[int]bool{1: true}, endless: true, alloc: alloc}
+		job := wmJob(t, alloc, src, idle, op)
+		done := make(chan error, 1)
+		go func() { done <- job.Run(context.Background()) }()
+		deadline := time.Now().Add(2 * time.Second)
+		advanced := false
+		for time.Now().Before(deadline) && !advanced {
+			time.Sleep(20 * time.Millisecond)
+			advanced = len(op.seen()) > 0
+		}
+		job.Stop()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if idle == 0 && advanced {
+			t.Fatalf("without an idle timeout a silent input must hold the watermark back; saw %v", op.seen())
+		}
+		if idle > 0 && !advanced {
+			t.Fatal("with an idle timeout the silent input must be ignored, but the watermark never moved")
+		}
+	}
+}
+
+// discardSink accepts and drops everything.
+type discardSink struct{}
+
+func (discardSink) MaxParallelism() int                        { return 0 }
+func (discardSink) Writer(int, int) (connectors.Writer, error) { return discardSink{}, nil }
+func (discardSink) Open(context.Context) error                 { return nil }
+func (discardSink) Write(context.Context, arrow.RecordBatch) error {
+	return nil
+}
+func (discardSink) Close(context.Context) error { return nil }

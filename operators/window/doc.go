@@ -1,0 +1,37 @@
+// Package window executes group-window aggregations: TUMBLE, HOP and
+// SESSION windows over an event-time column, with any number of group
+// keys, and COUNT, COUNT(DISTINCT), SUM, MIN, MAX and AVG. The operator
+// keeps partial aggregates per (key, window or pane), never rows, in
+// state tables from package state; it fires a window when the watermark
+// reaches the window's end and then releases its state. Rows that arrive
+// after all their windows fired are dropped and counted.
+//
+// Spec is the compiled configuration the planner builds from SQL. The
+// package imports operators, operators/expr and state; it must not import
+// sql, engine, connectors or web.
+//
+// How it runs (New builds the operator):
+//
+//   - Each batch is worked a column at a time: the key columns are
+//     interned into dense key ids (keys.go: one map lookup per row, no
+//     allocation except for new keys), each row is given an accumulator
+//     slot (panes.go, session.go), then every aggregate folds its argument
+//     column into its typed slot slices (count.go, sum.go, minmax.go,
+//     decimal.go, distinct.go).
+//   - TUMBLE and HOP cut time into panes of gcd(slide, size): a row adds
+//     to one (pane, key) partial, and a HOP window merges its size/pane
+//     panes when it fires. COUNT(DISTINCT) keeps a value set per pane and
+//     unions them. Rows in the gaps of a HOP with slide > size belong to
+//     no window and are skipped.
+//   - SESSION keeps each key's open sessions; sessions that overlap or
+//     touch merge. A session fires when the watermark passes its end
+//     (wm > end): a row at t == wm is still on time and would extend a
+//     session ending at wm.
+//
+// Semantics decided here: rows with a NULL event time belong to no window
+// and are dropped and counted in Metrics.LateRows with late rows; NULL
+// keys form their own group; integer SUM and AVG's sum wrap on overflow
+// as Java's do, AVG of integers truncates toward zero, DECIMAL sums are
+// exact (an error when beyond 38 digits); float results depend on the
+// order values are added in; MIN and MAX of VARCHAR compare bytes.
+package window
