@@ -31,7 +31,9 @@ demo: build
 	./$(BIN) demo
 
 # Throughput and memory benchmarks (not tests): events per CPU-second and
-# peak RSS for Nexmark q0/q1/q2, generator and JSON-lines file -> blackhole.
+# peak RSS of `weir run` for Nexmark q0/q1/q2 and for HOP/TUMBLE/SESSION
+# windows over 10M bids, from the generator and from a JSON-lines file, with
+# plain-Go baselines measured in the same run. Writes multi-GB temp files.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./engine/bench/ | tee bench.out
 

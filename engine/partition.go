@@ -4,19 +4,19 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/cespare/xxhash/v2"
+
+	"github.com/weir-stream/weir/state"
 )
 
 // KeyGroups is the number of key groups rows hash into. A subtask owns a
 // contiguous range of key groups, so keyed state can later move between
 // subtasks and processes a key group at a time.
-const KeyGroups = 128
+const KeyGroups = state.KeyGroups
 
 // KeyGroupOwner returns the subtask of parallelism subtasks that owns a
 // key group.
@@ -58,18 +58,12 @@ func (p *partitioner) hashRows(rec arrow.RecordBatch) error {
 	return nil
 }
 
-const nullHash = 0x9e3779b97f4a7c15
+const nullHash = state.HashNull
 
-func mix(h, v uint64) uint64 {
-	h ^= v + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2)
-	return h
-}
-
-func hash64(v uint64) uint64 {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], v)
-	return xxhash.Sum64(b[:])
-}
+var (
+	mix    = state.MixHash
+	hash64 = state.HashUint64
+)
 
 func (p *partitioner) mixColumn(col arrow.Array) error {
 	h := p.hashes
@@ -138,7 +132,7 @@ func (p *partitioner) mixColumn(col arrow.Array) error {
 			if a.IsNull(i) {
 				h[i] = mix(h[i], nullHash)
 			} else {
-				h[i] = mix(h[i], xxhash.Sum64String(a.Value(i)))
+				h[i] = mix(h[i], state.HashString(a.Value(i)))
 			}
 		}
 	case *array.Decimal128:
@@ -150,7 +144,7 @@ func (p *partitioner) mixColumn(col arrow.Array) error {
 			v := a.Value(i)
 			p.buf = binary.LittleEndian.AppendUint64(p.buf[:0], v.LowBits())
 			p.buf = binary.LittleEndian.AppendUint64(p.buf, uint64(v.HighBits()))
-			h[i] = mix(h[i], xxhash.Sum64(p.buf))
+			h[i] = mix(h[i], state.HashBytes(p.buf))
 		}
 	default:
 		return fmt.Errorf("cannot hash-partition on a column of type %s", col.DataType())
@@ -158,16 +152,7 @@ func (p *partitioner) mixColumn(col arrow.Array) error {
 	return nil
 }
 
-// canonicalFloat makes -0 equal 0 and every NaN equal, as GROUP BY needs.
-func canonicalFloat(f float64) uint64 {
-	if f == 0 {
-		return 0
-	}
-	if math.IsNaN(f) {
-		return 0x7ff8000000000001
-	}
-	return math.Float64bits(f)
-}
+var canonicalFloat = state.FloatBits
 
 // split returns one record per downstream subtask (nil where no row goes),
 // each owned by the caller.

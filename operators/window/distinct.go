@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/weir-stream/weir/state"
 )
 
 // distinctAcc is a DISTINCT aggregate (COUNT, SUM or AVG): per slot, the
@@ -108,16 +110,7 @@ func (a *distinctString) emit(b array.Builder, slots []int32) error {
 
 // Canonical keys for DISTINCT and GROUP BY: -0 equals 0 and every NaN
 // equals every other, as SQL's grouping needs.
-
-func canonicalFloat(f float64) uint64 {
-	if f == 0 {
-		return 0
-	}
-	if math.IsNaN(f) {
-		return 0x7ff8000000000001
-	}
-	return math.Float64bits(f)
-}
+var canonicalFloat = state.FloatBits
 
 func loadInts[T int32 | int64](col arrow.Array) func(i int) int64 {
 	vals := fixedValues[T](col)

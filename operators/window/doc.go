@@ -6,8 +6,10 @@
 // reaches the window's end and then releases its state. Rows that arrive
 // after all their windows fired are dropped and counted.
 //
-// Spec is the compiled configuration the planner builds from SQL. The
-// package imports operators, operators/expr and state; it must not import
+// Spec (defined in operators/windowspec) is the compiled configuration the
+// planner builds from SQL. The
+// package imports operators, operators/expr, operators/windowspec and
+// state; it must not import
 // sql, engine, connectors or web.
 //
 // How it runs (New builds the operator):

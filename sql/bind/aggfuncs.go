@@ -7,13 +7,13 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/types"
 )
 
 // aggFuncs are the supported aggregate functions by upper-case name.
-var aggFuncs = map[string]window.AggFunc{
-	"COUNT": window.Count, "SUM": window.Sum, "MIN": window.Min, "MAX": window.Max, "AVG": window.Avg,
+var aggFuncs = map[string]windowspec.AggFunc{
+	"COUNT": windowspec.Count, "SUM": windowspec.Sum, "MIN": windowspec.Min, "MAX": windowspec.Max, "AVG": windowspec.Avg,
 }
 
 // aggName is the aggregate's name as the user wrote it, upper case (TiDB
@@ -47,7 +47,7 @@ func (sc *stmtCtx) aggregate(e *ast.AggregateFuncExpr, s *scope) expr.Expr {
 		return nil
 	}
 	if sc.isCountStar(off) {
-		return s.agg.add(&aggCall{fn: window.CountStar, typ: expr.BigInt})
+		return s.agg.add(&aggCall{fn: windowspec.CountStar, typ: expr.BigInt})
 	}
 	if len(e.Args) != 1 {
 		sc.errorf(off, "%s takes one argument, got %d", name, len(e.Args))
@@ -64,7 +64,7 @@ func (sc *stmtCtx) aggregate(e *ast.AggregateFuncExpr, s *scope) expr.Expr {
 		switch {
 		case types.IsNull(arg.Type()):
 			sc.errorf(off, "the type of %s(NULL) is unknown: use CAST(NULL AS type)", name)
-		case fn == window.Sum || fn == window.Avg:
+		case fn == windowspec.Sum || fn == windowspec.Avg:
 			sc.errorf(off, "cannot apply %s to %s: expected a number", name, at)
 		default:
 			sc.errorf(off, "cannot apply %s to %s: expected a number, VARCHAR, BOOLEAN, TIMESTAMP(3) or DATE", name, at)
@@ -83,14 +83,14 @@ func (sc *stmtCtx) isCountStar(off int) bool {
 // aggResultType is the result type of fn over an argument of type t, as
 // operators/window documents it (Flink's rules), or false when fn does
 // not apply to t.
-func aggResultType(fn window.AggFunc, t arrow.DataType) (arrow.DataType, bool) {
+func aggResultType(fn windowspec.AggFunc, t arrow.DataType) (arrow.DataType, bool) {
 	if types.IsNull(t) {
 		return nil, false
 	}
 	switch fn {
-	case window.Count:
+	case windowspec.Count:
 		return expr.BigInt, true
-	case window.Sum:
+	case windowspec.Sum:
 		switch {
 		case types.IsInteger(t):
 			return t, true
@@ -99,7 +99,7 @@ func aggResultType(fn window.AggFunc, t arrow.DataType) (arrow.DataType, bool) {
 		case types.IsDecimal(t):
 			return expr.Decimal(types.MaxDecimalPrecision, t.(*arrow.Decimal128Type).Scale), true
 		}
-	case window.Avg:
+	case windowspec.Avg:
 		switch {
 		case types.IsInteger(t):
 			return t, true
@@ -108,7 +108,7 @@ func aggResultType(fn window.AggFunc, t arrow.DataType) (arrow.DataType, bool) {
 		case types.IsDecimal(t):
 			return expr.Decimal(types.MaxDecimalPrecision, max(t.(*arrow.Decimal128Type).Scale, 6)), true
 		}
-	case window.Min, window.Max:
+	case windowspec.Min, windowspec.Max:
 		if types.IsNumeric(t) || types.IsString(t) || types.IsTemporal(t) || t.ID() == arrow.BOOL {
 			return t, true
 		}

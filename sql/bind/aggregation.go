@@ -7,7 +7,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 )
 
 // aggregation is a window aggregation being bound: its group keys and
@@ -34,7 +34,7 @@ type aggregation struct {
 
 // aggCall is one aggregate call of the select list or HAVING.
 type aggCall struct {
-	fn       window.AggFunc
+	fn       windowspec.AggFunc
 	arg      expr.Expr // over aggregation.in; nil for COUNT(*)
 	distinct bool
 	typ      arrow.DataType

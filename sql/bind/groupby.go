@@ -7,7 +7,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/plan"
 	"github.com/weir-stream/weir/sql/types"
 )
@@ -155,7 +155,7 @@ func (a *aggregation) plan(input plan.Node) *plan.WindowAggregate {
 		fields = append(fields, arrow.Field{Name: name, Type: e.Type(), Nullable: true})
 		return len(pre) - 1
 	}
-	spec := window.Spec{Window: a.win.spec, Keys: make([]int, len(a.keys))}
+	spec := windowspec.Spec{Window: a.win.spec, Keys: make([]int, len(a.keys))}
 	out := make([]arrow.Field, 0, len(a.keys)+2+len(a.calls))
 	for i, k := range a.keys {
 		spec.Keys[i] = place(k, a.keyNames[i])
@@ -166,12 +166,12 @@ func (a *aggregation) plan(input plan.Node) *plan.WindowAggregate {
 		arrow.Field{Name: "window_start", Type: expr.Timestamp},
 		arrow.Field{Name: "window_end", Type: expr.Timestamp})
 	for _, c := range a.calls {
-		call := window.AggCall{Func: c.fn, Arg: -1, Distinct: c.distinct, Type: c.typ}
+		call := windowspec.AggCall{Func: c.fn, Arg: -1, Distinct: c.distinct, Type: c.typ}
 		if c.arg != nil {
 			call.Arg = place(c.arg, "")
 		}
 		spec.Aggs = append(spec.Aggs, call)
-		nullable := c.fn != window.Count && c.fn != window.CountStar
+		nullable := c.fn != windowspec.Count && c.fn != windowspec.CountStar
 		out = append(out, arrow.Field{Name: c.name, Type: c.typ, Nullable: nullable})
 	}
 	proj := &plan.Project{Input: input, Exprs: pre, Out: arrow.NewSchema(fields, nil)}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/plan"
 )
 
@@ -73,7 +73,7 @@ func TestAggregateResultTypes(t *testing.T) {
 				}
 				w := windowOf(t, n)
 				a := w.Spec.Aggs[0]
-				if got := expr.SQLTypeName(a.Type); got != typ || a.Func != window.AggFunc(fn) || a.Distinct != (distinct != "") {
+				if got := expr.SQLTypeName(a.Type); got != typ || a.Func != windowspec.AggFunc(fn) || a.Distinct != (distinct != "") {
 					t.Errorf("%s: %+v (%s), want %s", q, a, got, typ)
 				}
 				if out := w.Out.Field(2).Type; expr.SQLTypeName(out) != typ {
@@ -172,13 +172,13 @@ func checkCompiles(t *testing.T, n plan.Node) {
 func TestWindowSpecs(t *testing.T) {
 	cases := []struct {
 		group string
-		want  window.Window
+		want  windowspec.Window
 	}{
-		{"TUMBLE(ts, INTERVAL '1' MINUTE)", window.Window{Kind: window.Tumble, Size: 60_000}},
-		{"HOP(ts, INTERVAL '3' SECOND, INTERVAL '1' MINUTE)", window.Window{Kind: window.Hop, Slide: 3000, Size: 60_000}},
+		{"TUMBLE(ts, INTERVAL '1' MINUTE)", windowspec.Window{Kind: windowspec.Tumble, Size: 60_000}},
+		{"HOP(ts, INTERVAL '3' SECOND, INTERVAL '1' MINUTE)", windowspec.Window{Kind: windowspec.Hop, Slide: 3000, Size: 60_000}},
 		// A slide longer than the size leaves gaps between windows, as in Flink.
-		{"HOP(ts, INTERVAL '10' SECOND, INTERVAL '2.5' SECOND)", window.Window{Kind: window.Hop, Slide: 10_000, Size: 2500}},
-		{"SESSION(ts, INTERVAL '1:30' MINUTE TO SECOND)", window.Window{Kind: window.Session, Gap: 90_000}},
+		{"HOP(ts, INTERVAL '10' SECOND, INTERVAL '2.5' SECOND)", windowspec.Window{Kind: windowspec.Hop, Slide: 10_000, Size: 2500}},
+		{"SESSION(ts, INTERVAL '1:30' MINUTE TO SECOND)", windowspec.Window{Kind: windowspec.Session, Gap: 90_000}},
 	}
 	for _, c := range cases {
 		n, errs := bindOne(t, "SELECT s, COUNT(*) AS n FROM t GROUP BY s, "+c.group)

@@ -7,7 +7,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/plan"
 	"github.com/weir-stream/weir/sql/prepass"
 )
@@ -17,7 +17,7 @@ type groupWindow struct {
 	// name is TUMBLE, HOP or SESSION.
 	name string
 	// spec's TimeCol is not set yet: the planner places the time column.
-	spec window.Window
+	spec windowspec.Window
 	// time is the time attribute column of the FROM item.
 	time *expr.Column
 }
@@ -28,12 +28,12 @@ func (w *groupWindow) describe() string { return w.spec.Describe(w.time.Name) }
 // windowKinds maps the group window functions to their kind and the
 // arguments they take after the time attribute.
 var windowKinds = map[string]struct {
-	kind   window.Kind
+	kind   windowspec.Kind
 	params []string
 }{
-	"TUMBLE":  {window.Tumble, []string{"size"}},
-	"HOP":     {window.Hop, []string{"slide", "size"}},
-	"SESSION": {window.Session, []string{"gap"}},
+	"TUMBLE":  {windowspec.Tumble, []string{"size"}},
+	"HOP":     {windowspec.Hop, []string{"slide", "size"}},
+	"SESSION": {windowspec.Session, []string{"gap"}},
 }
 
 // windowCall reports whether n is a call of TUMBLE, HOP or SESSION and
@@ -88,13 +88,13 @@ func (sc *stmtCtx) groupWindow(e *ast.FuncCallExpr, name string, input plan.Node
 	if !ok {
 		return nil
 	}
-	w := &groupWindow{name: name, spec: window.Window{Kind: def.kind}, time: t}
+	w := &groupWindow{name: name, spec: windowspec.Window{Kind: def.kind}, time: t}
 	switch def.kind {
-	case window.Tumble:
+	case windowspec.Tumble:
 		w.spec.Size = ivs[0]
-	case window.Hop:
+	case windowspec.Hop:
 		w.spec.Slide, w.spec.Size = ivs[0], ivs[1]
-	case window.Session:
+	case windowspec.Session:
 		w.spec.Gap = ivs[0]
 	}
 	return w
@@ -135,7 +135,7 @@ func (sc *stmtCtx) windowInterval(n ast.ExprNode, s *scope, name, param string) 
 	}
 	ms := int64(lit.Value.(arrow.Duration))
 	if ms <= 0 {
-		text := window.Interval(ms)
+		text := windowspec.Interval(ms)
 		if iv, ok := sc.text.Lifts.Intervals[off]; ok {
 			text = iv.Text
 		}
@@ -195,9 +195,9 @@ func (sc *stmtCtx) windowBound(c *callSite, e *ast.FuncCallExpr, s *scope, fn st
 // param is the window's i-th interval argument, in SQL order.
 func (w *groupWindow) param(i int) int64 {
 	switch w.spec.Kind {
-	case window.Hop:
+	case windowspec.Hop:
 		return [2]int64{w.spec.Slide, w.spec.Size}[i]
-	case window.Session:
+	case windowspec.Session:
 		return w.spec.Gap
 	}
 	return w.spec.Size

@@ -6,7 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 )
 
 // WindowAggregate is a group-window aggregation: GROUP BY keys plus one
@@ -20,7 +20,7 @@ type WindowAggregate struct {
 	Input Node
 	// Spec is the window, the keys and the aggregate calls, over the
 	// input's column indices; it is what the window operator executes.
-	Spec window.Spec
+	Spec windowspec.Spec
 	Out  *arrow.Schema
 }
 

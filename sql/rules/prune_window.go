@@ -3,7 +3,7 @@ package rules
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/plan"
 )
 
@@ -14,7 +14,7 @@ func pruneWindow(x *plan.WindowAggregate, need []bool) (plan.Node, []int, bool) 
 	nKeys := len(x.Spec.Keys)
 	mapping := make([]int, len(need))
 	var (
-		aggs   []window.AggCall
+		aggs   []windowspec.AggCall
 		fields []arrow.Field
 	)
 	for i := range need {
@@ -44,7 +44,7 @@ func pruneWindow(x *plan.WindowAggregate, need []bool) (plan.Node, []int, bool) 
 	if !changed && len(aggs) == len(x.Spec.Aggs) {
 		return x, mapping, false
 	}
-	spec := window.Spec{Window: x.Spec.Window, Keys: make([]int, nKeys), Aggs: make([]window.AggCall, len(aggs))}
+	spec := windowspec.Spec{Window: x.Spec.Window, Keys: make([]int, nKeys), Aggs: make([]windowspec.AggCall, len(aggs))}
 	spec.Window.TimeCol = childMap[x.Spec.Window.TimeCol]
 	for i, k := range x.Spec.Keys {
 		spec.Keys[i] = childMap[k]

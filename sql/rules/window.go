@@ -2,7 +2,7 @@ package rules
 
 import (
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/plan"
 )
 
@@ -29,7 +29,7 @@ func ProjectIntoWindowAggregate(n plan.Node) (plan.Node, bool, error) {
 			}
 			return c.Index, true
 		}
-		spec := window.Spec{Window: w.Spec.Window, Keys: make([]int, len(w.Spec.Keys)), Aggs: make([]window.AggCall, len(w.Spec.Aggs))}
+		spec := windowspec.Spec{Window: w.Spec.Window, Keys: make([]int, len(w.Spec.Keys)), Aggs: make([]windowspec.AggCall, len(w.Spec.Aggs))}
 		var good bool
 		if spec.Window.TimeCol, good = col(w.Spec.Window.TimeCol); !good {
 			return n, false, nil

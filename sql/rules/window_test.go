@@ -6,7 +6,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/weir-stream/weir/operators/expr"
-	"github.com/weir-stream/weir/operators/window"
+	"github.com/weir-stream/weir/operators/windowspec"
 	"github.com/weir-stream/weir/sql/catalog"
 	"github.com/weir-stream/weir/sql/plan"
 )
@@ -31,7 +31,7 @@ func eventScan() *plan.Scan {
 // windowAgg groups in by the keys at keys, TUMBLE(10s) over the time
 // column at ts, computing aggs; outputs are named key names, window
 // bounds, then names.
-func windowAgg(in plan.Node, keys []int, ts int, aggs []window.AggCall, names ...string) *plan.WindowAggregate {
+func windowAgg(in plan.Node, keys []int, ts int, aggs []windowspec.AggCall, names ...string) *plan.WindowAggregate {
 	s := in.Schema()
 	var fields []arrow.Field
 	for _, k := range keys {
@@ -41,7 +41,7 @@ func windowAgg(in plan.Node, keys []int, ts int, aggs []window.AggCall, names ..
 	for i, a := range aggs {
 		fields = append(fields, arrow.Field{Name: names[i], Type: a.Type, Nullable: true})
 	}
-	spec := window.Spec{Window: window.Window{Kind: window.Tumble, TimeCol: ts, Size: 10_000}, Keys: keys, Aggs: aggs}
+	spec := windowspec.Spec{Window: windowspec.Window{Kind: windowspec.Tumble, TimeCol: ts, Size: 10_000}, Keys: keys, Aggs: aggs}
 	return &plan.WindowAggregate{Input: in, Spec: spec, Out: arrow.NewSchema(fields, nil)}
 }
 
@@ -49,10 +49,10 @@ func TestPruneWindowAggregate(t *testing.T) {
 	// SELECT b, SUM(a) FROM events GROUP BY b, TUMBLE(ts, 10s), with an
 	// unused MAX(c) and COUNT(*): those calls are dropped, the scan keeps
 	// b, ts (the watermark and the window) and a.
-	w := windowAgg(eventScan(), []int{1}, 4, []window.AggCall{
-		{Func: window.Max, Arg: 2, Type: expr.BigInt},
-		{Func: window.Sum, Arg: 0, Type: expr.BigInt},
-		{Func: window.CountStar, Arg: -1, Type: expr.BigInt},
+	w := windowAgg(eventScan(), []int{1}, 4, []windowspec.AggCall{
+		{Func: windowspec.Max, Arg: 2, Type: expr.BigInt},
+		{Func: windowspec.Sum, Arg: 0, Type: expr.BigInt},
+		{Func: windowspec.CountStar, Arg: -1, Type: expr.BigInt},
 	}, "mx", "total", "n")
 	q := project(w, []string{"b", "total"}, col(0, "b", expr.Varchar), col(4, "total", expr.BigInt))
 	got, err := Optimize(q, Default())
@@ -95,7 +95,7 @@ func TestComputedKeysStayBelowWindow(t *testing.T) {
 	// below the aggregation; a Project of plain columns is absorbed.
 	pre := project(eventScan(), []string{"$f0", "ts", "a"},
 		call(expr.FnUpper, expr.Varchar, col(1, "b", expr.Varchar)), col(4, "ts", expr.Timestamp), col(0, "a", expr.BigInt))
-	w := windowAgg(pre, []int{0}, 1, []window.AggCall{{Func: window.Avg, Arg: 2, Type: expr.BigInt}}, "avg_a")
+	w := windowAgg(pre, []int{0}, 1, []windowspec.AggCall{{Func: windowspec.Avg, Arg: 2, Type: expr.BigInt}}, "avg_a")
 	got, err := Optimize(project(w, []string{"k", "avg_a"}, col(0, "$f0", expr.Varchar), col(3, "avg_a", expr.BigInt)), Default())
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ Project($f0 AS k, avg_a)
       Scan(events, columns=[a, b, ts], watermark=sub(ts, INTERVAL '1000' MILLISECOND))`)
 
 	plain := project(eventScan(), []string{"key", "ts", "c"}, col(1, "b", expr.Varchar), col(4, "ts", expr.Timestamp), col(2, "c", expr.BigInt))
-	w = windowAgg(plain, []int{0}, 1, []window.AggCall{{Func: window.Min, Arg: 2, Type: expr.BigInt, Distinct: true}}, "m")
+	w = windowAgg(plain, []int{0}, 1, []windowspec.AggCall{{Func: windowspec.Min, Arg: 2, Type: expr.BigInt, Distinct: true}}, "m")
 	got, err = Optimize(project(w, []string{"key", "m"}, col(0, "key", expr.Varchar), col(3, "m", expr.BigInt)), Default())
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ Project(key, m)
 func TestFiltersOnKeysMoveBelowWindow(t *testing.T) {
 	// HAVING b <> 'x' AND n > 1 AND window_end > ...: only the key
 	// conjunct moves below the aggregation, then down to the scan.
-	w := windowAgg(eventScan(), []int{1}, 4, []window.AggCall{{Func: window.CountStar, Arg: -1, Type: expr.BigInt}}, "n")
+	w := windowAgg(eventScan(), []int{1}, 4, []windowspec.AggCall{{Func: windowspec.CountStar, Arg: -1, Type: expr.BigInt}}, "n")
 	cond := call(expr.FnAnd, expr.Boolean,
 		call(expr.FnAnd, expr.Boolean,
 			call(expr.FnNe, expr.Boolean, col(0, "b", expr.Varchar), lit("x", expr.Varchar)),
@@ -151,7 +151,7 @@ func TestRulesRebuildWindowAggregateInputs(t *testing.T) {
 	// folded in the Filter under it.
 	f := &plan.Filter{Input: eventScan(), Cond: call(expr.FnGt, expr.Boolean, col(0, "a", expr.BigInt),
 		call(expr.FnAdd, expr.BigInt, lit(int64(1), expr.BigInt), lit(int64(2), expr.BigInt)))}
-	w := windowAgg(f, nil, 4, []window.AggCall{{Func: window.CountStar, Arg: -1, Type: expr.BigInt}}, "n")
+	w := windowAgg(f, nil, 4, []windowspec.AggCall{{Func: windowspec.CountStar, Arg: -1, Type: expr.BigInt}}, "n")
 	got, changed, err := FoldConstants(w)
 	if err != nil || !changed {
 		t.Fatalf("changed=%v err=%v", changed, err)
