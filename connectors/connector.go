@@ -23,6 +23,12 @@ type SourceConfig struct {
 	Columns []int
 	// Options are the table's WITH options.
 	Options map[string]string
+	// Metadata maps the indices (into Schema) of columns declared
+	// `METADATA [FROM 'k']` to their metadata key (for Kafka: 'key',
+	// 'topic', 'partition', 'offset', 'timestamp', 'headers'). A source that
+	// does not know a key, or whose type does not fit, returns an
+	// OptionError naming the column. Nil when there are none.
+	Metadata map[int]string
 	// Dir resolves relative paths (the working directory for `weir run`).
 	Dir string
 	// BatchSize is the most rows a record may hold.
@@ -84,6 +90,11 @@ type SinkConfig struct {
 	Schema *arrow.Schema
 	// Options are the table's WITH options.
 	Options map[string]string
+	// Metadata maps the indices (into Schema) of columns declared
+	// METADATA (and not VIRTUAL) to their metadata key; the sink writes
+	// them as metadata (for Kafka: 'key', 'timestamp', 'headers') instead
+	// of into the value. Nil when there are none.
+	Metadata map[int]string
 	// Dir resolves relative paths.
 	Dir string
 	// Stdout is where the stdout connector writes (os.Stdout in `weir run`).
@@ -153,4 +164,18 @@ type Aborter interface {
 // any of its pipelines.
 type Preparer interface {
 	Prepare(ctx context.Context) error
+}
+
+// SplitReader is implemented by readers that read several independent
+// splits, such as Kafka partitions. Event time advances per split: the
+// runtime keeps one watermark per split and the subtask's watermark is
+// the minimum over its splits, ignoring splits idle for longer than the
+// table's 'scan.watermark.idle-timeout'.
+type SplitReader interface {
+	Reader
+	// Splits lists the split ids this reader owns; known after Open.
+	Splits() []int
+	// LastSplit is the split the record most recently returned by Read
+	// came from; every record holds rows of one split only.
+	LastSplit() int
 }

@@ -256,6 +256,7 @@ func (b *builder) openSource(scan *plan.Scan) (*SourceSpec, error) {
 		Schema:    t.Schema,
 		Columns:   scan.Columns,
 		Options:   connOpts,
+		Metadata:  t.Metadata,
 		Dir:       b.cfg.Dir,
 		BatchSize: b.cfg.BatchSize,
 		Alloc:     b.cfg.Alloc,
@@ -308,13 +309,35 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 		return nil, b.unknownConnector(pos, name, "written to", b.cfg.Registry.SinkNames())
 	}
 	s, err := f(connectors.SinkConfig{
-		Table: t.Name, Schema: p.Query.Schema(), Options: t.Options,
+		Table: t.Name, Schema: p.Query.Schema(), Options: t.Options, Metadata: sinkMetadata(t, p.Query.Schema()),
 		Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
 	})
 	if err != nil {
 		return nil, optionError(t, err)
 	}
 	return &SinkSpec{Table: t.Name, Connector: name, Sink: s}, nil
+}
+
+// sinkMetadata maps the table's non-virtual METADATA columns to their
+// positions in the rows the sink receives (which leave out virtual
+// columns), by name.
+func sinkMetadata(t *catalog.Table, out *arrow.Schema) map[int]string {
+	if len(t.Metadata) == 0 {
+		return nil
+	}
+	m := map[int]string{}
+	for col, key := range t.Metadata {
+		if t.Virtual[col] {
+			continue
+		}
+		if idx := out.FieldIndices(t.Schema.Field(col).Name); len(idx) == 1 {
+			m[idx[0]] = key
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // optionError positions a connector's complaint at the option it is about,

@@ -278,16 +278,21 @@ func (j *Job) wire() ([]*task, []chan message) {
 }
 
 // logDrops reports, once per source, how many bad records it skipped under
-// 'bad-data' = 'drop', so a run never loses rows silently.
+// 'bad-data' = 'drop', and once per vertex how many late rows its
+// operators dropped, so a run never loses rows silently.
 func (j *Job) logDrops() {
 	for _, p := range j.graph.Pipelines {
 		for _, v := range p.Vertices {
-			if v.Source == nil {
-				continue
+			if v.Source != nil {
+				if n := v.Source.Stats.Dropped.Load(); n > 0 {
+					j.cfg.Logger.Warn("bad records dropped", "pipeline", p.Name, "table", v.Source.Table, "dropped", n)
+				}
 			}
-			if n := v.Source.Stats.Dropped.Load(); n > 0 {
-				j.cfg.Logger.Warn("bad records dropped", "pipeline", p.Name, "table", v.Source.Table, "dropped", n)
-			}
+		}
+	}
+	for _, m := range j.Metrics() {
+		if m.LateRows > 0 {
+			j.cfg.Logger.Warn("late rows dropped: every window they belong to had already fired", "vertex", m.Name, "late", m.LateRows)
 		}
 	}
 }

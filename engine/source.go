@@ -15,14 +15,12 @@ import (
 	"github.com/weir-stream/weir/operators/expr"
 )
 
-// watermarkGen computes a source subtask's watermark: the largest value of
-// the table's WATERMARK expression over every row read so far (so it
-// never goes back), and the newest event time seen.
+// watermarkGen evaluates the table's WATERMARK expression on records and
+// tracks the newest event time seen.
 type watermarkGen struct {
 	ev      *expr.Evaluator
 	timeCol int // rowtime column in the source's records, -1 if unknown
 	alloc   memory.Allocator
-	wm      int64
 	newest  int64
 }
 
@@ -31,21 +29,64 @@ func newWatermarkGen(spec *WatermarkSpec, alloc memory.Allocator) (*watermarkGen
 	if err != nil {
 		return nil, err
 	}
-	return &watermarkGen{ev: ev, timeCol: spec.TimeCol, alloc: alloc, wm: MinWatermark, newest: MinWatermark}, nil
+	return &watermarkGen{ev: ev, timeCol: spec.TimeCol, alloc: alloc, newest: MinWatermark}, nil
 }
 
-// observe folds a record into the watermark; it does not keep rec.
-func (g *watermarkGen) observe(ctx context.Context, rec arrow.RecordBatch) error {
+// observe returns the largest watermark-expression value over rec's rows
+// (MinWatermark if all are NULL); it does not keep rec.
+func (g *watermarkGen) observe(ctx context.Context, rec arrow.RecordBatch) (int64, error) {
 	arr, err := g.ev.Eval(ctx, g.alloc, rec)
 	if err != nil {
-		return fmt.Errorf("watermark %s: %w", g.ev.Expr(), err)
+		return MinWatermark, fmt.Errorf("watermark %s: %w", g.ev.Expr(), err)
 	}
-	g.wm = max(g.wm, maxTimestamp(arr))
+	wm := maxTimestamp(arr)
 	arr.Release()
 	if g.timeCol >= 0 {
 		g.newest = max(g.newest, maxTimestamp(rec.Column(g.timeCol)))
 	}
-	return nil
+	return wm, nil
+}
+
+// splitClock keeps one watermark per split a reader owns (Kafka
+// partitions; a plain reader is one split). The subtask's watermark is
+// the minimum over its splits, leaving out splits that produced nothing
+// for the idle timeout (when one is set). Each split's watermark is the
+// largest expression value it has produced, so it never goes back.
+type splitClock struct {
+	idle time.Duration
+	wm   map[int]int64
+	last map[int]time.Time
+}
+
+func newSplitClock(splits []int, idle time.Duration, now time.Time) *splitClock {
+	c := &splitClock{idle: idle, wm: map[int]int64{}, last: map[int]time.Time{}}
+	for _, s := range splits {
+		c.wm[s] = MinWatermark
+		c.last[s] = now
+	}
+	return c
+}
+
+// observe folds a batch's watermark into its split.
+func (c *splitClock) observe(split int, wm int64, now time.Time) {
+	if cur, ok := c.wm[split]; !ok || wm > cur {
+		c.wm[split] = wm
+	}
+	c.last[split] = now
+}
+
+// current is the minimum over active splits; ok is false when every split
+// is idle.
+func (c *splitClock) current(now time.Time) (wm int64, ok bool) {
+	wm = MaxWatermark
+	for s, w := range c.wm {
+		if c.idle > 0 && now.Sub(c.last[s]) > c.idle {
+			continue
+		}
+		ok = true
+		wm = min(wm, w)
+	}
+	return wm, ok
 }
 
 // maxTimestamp is the largest non-NULL value of a TIMESTAMP array, or
@@ -109,6 +150,8 @@ func (t *task) runSource(ctx context.Context) error {
 		}
 		return fmt.Errorf("source %s: %w", spec.Table, err)
 	}
+	sr, _ := r.(connectors.SplitReader)
+	var clock *splitClock
 	next := func() (arrow.RecordBatch, error) { return r.Read(readCtx) }
 	if spec.IdleTimeout > 0 {
 		results, stop := readAhead(readCtx, r)
@@ -132,23 +175,44 @@ func (t *task) runSource(ctx context.Context) error {
 			return fmt.Errorf("source %s: %w", spec.Table, err)
 		}
 		t.counters.in.add(rec.NumRows())
+		var batchWM int64
 		if gen != nil {
-			if err := gen.observe(ctx, rec); err != nil {
+			if batchWM, err = gen.observe(ctx, rec); err != nil {
 				rec.Release()
 				return fmt.Errorf("source %s: %w", spec.Table, err)
 			}
 			t.counters.newest[t.subtask].Store(gen.newest)
 		}
+		split := 0
+		if sr != nil {
+			split = sr.LastSplit()
+		}
 		t.idleOut = false
 		if err := t.head.Emit(ctx, rec); err != nil {
 			return err
 		}
-		if gen != nil && gen.wm > t.wm {
-			if err := t.setWatermark(ctx, gen.wm); err != nil {
-				return err
+		if gen != nil {
+			now := time.Now()
+			if clock == nil {
+				clock = newSplitClock(splitsOf(sr), spec.IdleTimeout, now)
+			}
+			clock.observe(split, batchWM, now)
+			if wm, ok := clock.current(now); ok && wm > t.wm {
+				if err := t.setWatermark(ctx, wm); err != nil {
+					return err
+				}
 			}
 		}
 	}
+}
+
+// splitsOf lists a reader's splits: its own for a SplitReader, else the
+// one split 0.
+func splitsOf(sr connectors.SplitReader) []int {
+	if sr == nil {
+		return []int{0}
+	}
+	return sr.Splits()
 }
 
 // idleAware returns a read function that waits for the next result and,

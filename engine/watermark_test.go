@@ -234,3 +234,33 @@ func (discardSink) Write(context.Context, arrow.RecordBatch) error {
 	return nil
 }
 func (discardSink) Close(context.Context) error { return nil }
+
+func TestSplitClockMinimumAndIdleSplits(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	c := newSplitClock([]int{0, 1, 2}, time.Second, t0)
+	c.observe(0, 100, t0)
+	c.observe(1, 300, t0)
+	if _, ok := c.current(t0); !ok {
+		t.Fatal("all splits fresh: want a watermark")
+	}
+	if wm, _ := c.current(t0); wm != MinWatermark {
+		t.Fatalf("split 2 has produced nothing yet: want MinWatermark, got %d", wm)
+	}
+	// Split 2 stays silent past the idle timeout; 0 and 1 keep producing.
+	t1 := t0.Add(1500 * time.Millisecond)
+	c.observe(0, 200, t1)
+	c.observe(1, 250, t1) // never goes back: stays 300
+	if wm, ok := c.current(t1); !ok || wm != 200 {
+		t.Fatalf("got %d %v, want 200 with idle split 2 left out", wm, ok)
+	}
+	// Everything idle.
+	if _, ok := c.current(t1.Add(2 * time.Second)); ok {
+		t.Fatal("all splits idle: want no watermark")
+	}
+	// Without an idle timeout a silent split holds the watermark back.
+	c = newSplitClock([]int{0, 1}, 0, t0)
+	c.observe(0, 100, t0)
+	if wm, ok := c.current(t0.Add(time.Hour)); !ok || wm != MinWatermark {
+		t.Fatalf("got %d %v", wm, ok)
+	}
+}

@@ -31,7 +31,12 @@ type Pipeline struct {
 	// Pos is where the statement starts.
 	Pos diag.Pos
 	// Query is the optimised logical plan. For an INSERT its output schema
-	// equals Sink.Schema (names and types), casts already inserted.
+	// is the sink's row: Sink.Schema (names and types, casts already
+	// inserted) without the columns marked in Sink.Virtual, which are read
+	// from sources but never written. It is what the sink receives
+	// (SinkConfig.Schema): Sink.Metadata indices point into Sink.Schema,
+	// so map them to output indices by column name. With no VIRTUAL
+	// columns it equals Sink.Schema.
 	Query plan.Node
 	// Sink is the target table of an INSERT, or nil for a bare SELECT
 	// (whose rows go to stdout, or the console's live preview).

@@ -109,6 +109,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", envOr("WEIR_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env WEIR_LOG_LEVEL)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(newRunCmd(g, stdout, stderr), newValidateCmd(g, stdout, stderr), newExplainCmd(g, stdout, stderr), newDemoCmd(g, stdout, stderr))
+	root.AddCommand(newBrokerCmd(g, stderr))
 	return root
 }
 

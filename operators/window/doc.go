@@ -7,10 +7,9 @@
 // after all their windows fired are dropped and counted.
 //
 // Spec (defined in operators/windowspec) is the compiled configuration the
-// planner builds from SQL. The
-// package imports operators, operators/expr, operators/windowspec and
-// state; it must not import
-// sql, engine, connectors or web.
+// planner builds from SQL. The package imports operators, operators/expr,
+// operators/windowspec and state; it must not import sql, engine,
+// connectors or web.
 //
 // How it runs (New builds the operator):
 //

@@ -34,7 +34,8 @@ func (b *Binder) Errors() diag.List { return b.errs }
 // Result is a bound statement that runs: an INSERT INTO or a bare SELECT.
 type Result struct {
 	// Query is the bound (not yet optimised) plan. For an INSERT its
-	// schema is Sink.Schema.
+	// schema is Sink.Schema without the VIRTUAL metadata columns
+	// (Sink.Virtual), which are never written.
 	Query plan.Node
 	// Sink is the INSERT's target, nil for a SELECT.
 	Sink *catalog.Table

@@ -27,6 +27,7 @@ func (b *Binder) CreateTable(st *prepass.Stmt) *catalog.Table {
 	}
 	fields := make([]arrow.Field, 0, len(def.Columns))
 	seen := map[string]bool{}
+	md := newMetadataColumns()
 	for _, c := range def.Columns {
 		key := strings.ToLower(c.Name)
 		if seen[key] {
@@ -34,6 +35,9 @@ func (b *Binder) CreateTable(st *prepass.Stmt) *catalog.Table {
 			continue
 		}
 		seen[key] = true
+		if c.Metadata != nil {
+			b.metadataColumn(md, c, len(fields))
+		}
 		fields = append(fields, arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull})
 	}
 	if len(fields) == 0 {
@@ -45,6 +49,8 @@ func (b *Binder) CreateTable(st *prepass.Stmt) *catalog.Table {
 		Options:   map[string]string{},
 		OptionPos: map[string]diag.Pos{},
 		Pos:       b.file.Pos(def.Off),
+		Metadata:  md.keys,
+		Virtual:   md.virtual,
 	}
 	for _, o := range def.Options {
 		t.Options[o.Key] = o.Value

@@ -14,7 +14,8 @@ import (
 
 // insert binds INSERT INTO t [(cols)] SELECT ...: query columns match the
 // target columns by position, safe widening casts are inserted, and
-// target columns left out of the list are NULL.
+// target columns left out of the list are NULL. The plan's output is the
+// sink's row: t's schema without its METADATA ... VIRTUAL columns.
 func (sc *stmtCtx) insert(n *ast.InsertStmt) *Result {
 	start := sc.toks[0].Off
 	if n.IsReplace {
@@ -75,7 +76,11 @@ func (sc *stmtCtx) insert(n *ast.InsertStmt) *Result {
 	}
 	out := q.node.Schema()
 	if out.NumFields() != len(targets) {
-		sc.errorf(nameOff, "INSERT INTO %s has %d target column(s) but the query produces %d", sink.Name, len(targets), out.NumFields())
+		hint := ""
+		if len(n.Columns) == 0 && len(sink.Virtual) > 0 {
+			hint = " (its VIRTUAL metadata columns are not written)"
+		}
+		sc.errorf(nameOff, "INSERT INTO %s has %d target column(s)%s but the query produces %d", sink.Name, len(targets), hint, out.NumFields())
 		return nil
 	}
 	exprs := make([]expr.Expr, sink.Schema.NumFields())
@@ -89,17 +94,19 @@ func (sc *stmtCtx) insert(n *ast.InsertStmt) *Result {
 		var in expr.Expr = &expr.Column{Index: i, Name: f.Name, DataType: f.Type}
 		exprs[target] = sc.coerce(in, col.Type, q.fieldOffs[i])
 	}
-	for j, e := range exprs {
-		if e != nil {
-			continue
+	writable := writableColumns(sink)
+	row := make([]expr.Expr, 0, len(writable))
+	for _, j := range writable {
+		if exprs[j] == nil {
+			col := sink.Schema.Field(j)
+			if !col.Nullable && !isTarget(targets, j) {
+				sc.errorf(nameOff, "column %s of table %s is NOT NULL and must be in the column list", col.Name, sink.Name)
+			}
+			exprs[j] = &expr.Literal{DataType: col.Type}
 		}
-		col := sink.Schema.Field(j)
-		if !col.Nullable && !isTarget(targets, j) {
-			sc.errorf(nameOff, "column %s of table %s is NOT NULL and must be in the column list", col.Name, sink.Name)
-		}
-		exprs[j] = &expr.Literal{DataType: col.Type}
+		row = append(row, exprs[j])
 	}
-	return &Result{Query: &plan.Project{Input: q.node, Exprs: exprs, Out: sink.Schema}, Sink: sink}
+	return &Result{Query: &plan.Project{Input: q.node, Exprs: row, Out: sinkSchema(sink)}, Sink: sink}
 }
 
 func isTarget(targets []int, j int) bool {
@@ -111,14 +118,11 @@ func isTarget(targets []int, j int) bool {
 	return false
 }
 
-// insertTargets resolves the INSERT column list (all columns if none).
+// insertTargets resolves the INSERT column list: when there is none, every
+// column but the VIRTUAL metadata ones, which are never written.
 func (sc *stmtCtx) insertTargets(n *ast.InsertStmt, sink *catalog.Table, nameOff int) ([]int, bool) {
 	if len(n.Columns) == 0 {
-		all := make([]int, sink.Schema.NumFields())
-		for i := range all {
-			all[i] = i
-		}
-		return all, true
+		return writableColumns(sink), true
 	}
 	seen := map[int]bool{}
 	var out []int
@@ -132,6 +136,9 @@ func (sc *stmtCtx) insertTargets(n *ast.InsertStmt, sink *catalog.Table, nameOff
 			ok = false
 		case seen[idx]:
 			sc.errorf(off, "column %s is listed twice", c.Name.O)
+			ok = false
+		case sink.Virtual[idx]:
+			sc.errorf(off, "column %s of table %s is a VIRTUAL metadata column and cannot be written", c.Name.O, sink.Name)
 			ok = false
 		default:
 			seen[idx] = true

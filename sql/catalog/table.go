@@ -26,6 +26,13 @@ type Table struct {
 	OptionPos map[string]diag.Pos
 	// Watermark is the WATERMARK FOR clause, or nil.
 	Watermark *Watermark
+	// Metadata maps the indices (into Schema) of columns declared
+	// `METADATA [FROM 'key'] [VIRTUAL]` to their metadata key (the column
+	// name when FROM is absent), as Flink does. Nil when there are none.
+	Metadata map[int]string
+	// Virtual marks METADATA ... VIRTUAL columns: read from a source, but
+	// never written by an INSERT (they are not part of the sink's row).
+	Virtual map[int]bool
 	// Pos is where the CREATE TABLE statement starts.
 	Pos diag.Pos
 }

@@ -32,6 +32,9 @@ type ColumnDef struct {
 	Off     int
 	Type    arrow.DataType
 	NotNull bool
+	// Metadata is set for a column declared METADATA [FROM 'key']
+	// [VIRTUAL]; nil for a physical column.
+	Metadata *MetadataDef
 }
 
 // WatermarkDef is WATERMARK FOR col AS expr.
@@ -231,8 +234,20 @@ func (tp *tableParser) item(def *TableDef, from, to int) {
 			next++
 		case t.Is("COMMENT") && next+1 < len(toks) && toks[next+1].Kind == lex.String:
 			next += 2
+		case t.Is("METADATA") && col.Metadata != nil:
+			tp.fail(t.Off, "METADATA is written twice in the definition of column %s", col.Name)
+			return
 		case t.Is("METADATA"):
-			tp.fail(t.Off, "METADATA columns are not supported yet")
+			md, after, ok := tp.metadata(col.Name, toks, next)
+			if !ok {
+				return
+			}
+			col.Metadata, next = md, after
+		case t.Is("VIRTUAL") && col.Metadata != nil:
+			tp.fail(t.Off, "VIRTUAL must follow METADATA [FROM 'key'] directly, and only once, in the definition of column %s", col.Name)
+			return
+		case t.Is("VIRTUAL"):
+			tp.fail(t.Off, "VIRTUAL is only allowed after METADATA, as in %s BIGINT METADATA FROM 'offset' VIRTUAL", col.Name)
 			return
 		case t.Is("PRIMARY"):
 			tp.fail(t.Off, "table constraints (PRIMARY KEY) are not supported yet")
