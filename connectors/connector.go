@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -47,8 +49,75 @@ type SourceStats struct {
 	Records atomic.Int64
 	// Bytes is the number of input bytes consumed.
 	Bytes atomic.Int64
-	// Dropped is the number of bad records skipped under 'bad-data' = 'drop'.
+	// Dropped is the number of bad records skipped under 'bad-data' =
+	// 'drop' (or sent to a dead-letter topic under 'dlq').
 	Dropped atomic.Int64
+
+	mu         sync.Mutex
+	partitions map[PartitionKey]*PartitionStats
+}
+
+// PartitionKey names one partition of a partitioned source (for Kafka, a
+// topic partition).
+type PartitionKey struct {
+	// Topic is the partition's topic (or stream) name.
+	Topic string
+	// Partition is the partition number within Topic.
+	Partition int32
+}
+
+// PartitionStats are one source partition's counters, updated atomically
+// by the reader that owns the partition and read by anyone.
+type PartitionStats struct {
+	// Key names the partition.
+	Key PartitionKey
+	// Records is the number of rows produced from the partition.
+	Records atomic.Int64
+	// Bytes is the number of input bytes consumed (message keys and
+	// values).
+	Bytes atomic.Int64
+	// Lag is the consumer lag: the partition's high watermark minus the
+	// next offset to read, as of the last fetch; -1 until known.
+	Lag atomic.Int64
+}
+
+// Partition returns the counters of (topic, partition), creating them on
+// first use; every call for the same partition returns the same
+// *PartitionStats. Safe for concurrent use.
+func (s *SourceStats) Partition(topic string, partition int32) *PartitionStats {
+	k := PartitionKey{Topic: topic, Partition: partition}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.partitions[k]; ok {
+		return p
+	}
+	if s.partitions == nil {
+		s.partitions = map[PartitionKey]*PartitionStats{}
+	}
+	p := &PartitionStats{Key: k}
+	p.Lag.Store(-1)
+	s.partitions[k] = p
+	return p
+}
+
+// Partitions lists the per-partition counters created so far, sorted by
+// topic then partition (empty for unpartitioned sources). Safe for
+// concurrent use.
+func (s *SourceStats) Partitions() []*PartitionStats {
+	s.mu.Lock()
+	out := make([]*PartitionStats, 0, len(s.partitions))
+	for _, p := range s.partitions {
+		out = append(out, p)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Key, out[j].Key
+		if a.Topic != b.Topic {
+			return a.Topic < b.Topic
+		}
+		return a.Partition < b.Partition
+	})
+	return out
 }
 
 // Source is a table opened for reading. Lifecycle: the factory validates
@@ -173,7 +242,9 @@ type Preparer interface {
 // table's 'scan.watermark.idle-timeout'.
 type SplitReader interface {
 	Reader
-	// Splits lists the split ids this reader owns; known after Open.
+	// Splits lists the ids of the splits this reader owns and has not
+	// finished (known after Open; asked after every Read). A split not yet
+	// started holds the watermark back; a finished one no longer counts.
 	Splits() []int
 	// LastSplit is the split the record most recently returned by Read
 	// came from; every record holds rows of one split only.

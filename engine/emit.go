@@ -97,6 +97,8 @@ func (discardEmitter) Emit(_ context.Context, rec arrow.RecordBatch) error {
 // router sends a subtask's output over its vertex's out edge: to one
 // channel (forward), round-robin (rebalance) or by key hash (shuffle).
 type router struct {
+	// idle points at the owning task's idleOut flag.
+	idle *bool
 	kind EdgeKind
 	outs []chan message
 	next int
@@ -112,6 +114,10 @@ func (r *router) emit(ctx context.Context, rec arrow.RecordBatch) error {
 	if rec.NumRows() == 0 {
 		rec.Release()
 		return nil
+	}
+	// Sending data makes this subtask active again in its receivers' eyes.
+	if r.idle != nil {
+		*r.idle = false
 	}
 	r.rows.add(rec.NumRows())
 	switch r.kind {

@@ -124,12 +124,16 @@ func (j *Job) stopRequested() bool {
 func (j *Job) Metrics() []VertexMetrics {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	newest := MinWatermark
-	for _, c := range j.counters {
-		newest = max(newest, c.newestEvent())
-	}
 	var out []VertexMetrics
 	for _, p := range j.graph.Pipelines {
+		// Lag is measured against the newest event this pipeline's own
+		// sources read.
+		newest := MinWatermark
+		for _, v := range p.Vertices {
+			if c := j.counters[v.ID]; c != nil && v.Source != nil {
+				newest = max(newest, c.newestEvent())
+			}
+		}
 		for _, v := range p.Vertices {
 			m := VertexMetrics{ID: v.ID, Name: v.Name, Watermark: MinWatermark}
 			if c := j.counters[v.ID]; c != nil {

@@ -48,39 +48,70 @@ func (g *watermarkGen) observe(ctx context.Context, rec arrow.RecordBatch) (int6
 }
 
 // splitClock keeps one watermark per split a reader owns (Kafka
-// partitions; a plain reader is one split). The subtask's watermark is
-// the minimum over its splits, leaving out splits that produced nothing
-// for the idle timeout (when one is set). Each split's watermark is the
-// largest expression value it has produced, so it never goes back.
+// partitions, files; a plain reader is one split). The subtask's
+// watermark is the minimum over its unfinished splits, leaving out splits
+// that produced nothing for the idle timeout (when one is set). Each
+// split's watermark is the largest expression value it has produced, so
+// it never goes back. Idleness is measured on the source's waiting clock
+// (time spent waiting for the reader), never on time spent blocked
+// downstream: backpressure is not idleness.
 type splitClock struct {
 	idle time.Duration
 	wm   map[int]int64
-	last map[int]time.Time
+	last map[int]time.Duration
 }
 
-func newSplitClock(splits []int, idle time.Duration, now time.Time) *splitClock {
-	c := &splitClock{idle: idle, wm: map[int]int64{}, last: map[int]time.Time{}}
-	for _, s := range splits {
-		c.wm[s] = MinWatermark
-		c.last[s] = now
-	}
+func newSplitClock(splits []int, idle, now time.Duration) *splitClock {
+	c := &splitClock{idle: idle, wm: map[int]int64{}, last: map[int]time.Duration{}}
+	c.sync(splits, now)
 	return c
 }
 
+// sync makes the clock's splits exactly ids: finished splits leave, new
+// ones join at MinWatermark.
+func (c *splitClock) sync(ids []int, now time.Duration) {
+	if len(ids) == len(c.wm) {
+		same := true
+		for _, id := range ids {
+			if _, ok := c.wm[id]; !ok {
+				same = false
+				break
+			}
+		}
+		if same {
+			return
+		}
+	}
+	keep := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		keep[id] = true
+		if _, ok := c.wm[id]; !ok {
+			c.wm[id] = MinWatermark
+			c.last[id] = now
+		}
+	}
+	for id := range c.wm {
+		if !keep[id] {
+			delete(c.wm, id)
+			delete(c.last, id)
+		}
+	}
+}
+
 // observe folds a batch's watermark into its split.
-func (c *splitClock) observe(split int, wm int64, now time.Time) {
+func (c *splitClock) observe(split int, wm int64, now time.Duration) {
 	if cur, ok := c.wm[split]; !ok || wm > cur {
 		c.wm[split] = wm
 	}
 	c.last[split] = now
 }
 
-// current is the minimum over active splits; ok is false when every split
-// is idle.
-func (c *splitClock) current(now time.Time) (wm int64, ok bool) {
+// current is the minimum over active splits; ok is false when there is
+// none (every split idle or finished).
+func (c *splitClock) current(now time.Duration) (wm int64, ok bool) {
 	wm = MaxWatermark
 	for s, w := range c.wm {
-		if c.idle > 0 && now.Sub(c.last[s]) > c.idle {
+		if c.idle > 0 && now-c.last[s] > c.idle {
 			continue
 		}
 		ok = true
@@ -152,6 +183,9 @@ func (t *task) runSource(ctx context.Context) error {
 	}
 	sr, _ := r.(connectors.SplitReader)
 	var clock *splitClock
+	// waited is the source's waiting clock: the total time spent waiting
+	// for the reader, which is what split idleness is measured on.
+	var waited time.Duration
 	next := func() (arrow.RecordBatch, error) { return r.Read(readCtx) }
 	if spec.IdleTimeout > 0 {
 		results, stop := readAhead(readCtx, r)
@@ -162,7 +196,9 @@ func (t *task) runSource(ctx context.Context) error {
 		if t.job.stopRequested() {
 			return nil
 		}
+		began := time.Now()
 		rec, err := next()
+		waited += time.Since(began)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -192,12 +228,14 @@ func (t *task) runSource(ctx context.Context) error {
 			return err
 		}
 		if gen != nil {
-			now := time.Now()
 			if clock == nil {
-				clock = newSplitClock(splitsOf(sr), spec.IdleTimeout, now)
+				clock = newSplitClock(splitsOf(sr), spec.IdleTimeout, waited)
 			}
-			clock.observe(split, batchWM, now)
-			if wm, ok := clock.current(now); ok && wm > t.wm {
+			clock.observe(split, batchWM, waited)
+			if sr != nil {
+				clock.sync(sr.Splits(), waited)
+			}
+			if wm, ok := clock.current(waited); ok && wm > t.wm {
 				if err := t.setWatermark(ctx, wm); err != nil {
 					return err
 				}
@@ -216,22 +254,35 @@ func splitsOf(sr connectors.SplitReader) []int {
 }
 
 // idleAware returns a read function that waits for the next result and,
-// when none comes for timeout, declares the subtask idle downstream (once
-// per quiet spell).
+// when none comes for timeout after it started waiting, declares the
+// subtask idle downstream (once per quiet spell). A result that is
+// already waiting always wins over the timer, so a source slowed by
+// backpressure is never taken for idle.
 func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() (arrow.RecordBatch, error) {
 	timer := time.NewTimer(timeout)
+	timer.Stop()
 	return func() (arrow.RecordBatch, error) {
+		select {
+		case res := <-results:
+			return res.rec, res.err
+		default:
+		}
+		timer.Reset(timeout)
+		defer timer.Stop()
 		for {
 			select {
 			case res := <-results:
-				timer.Reset(timeout)
 				return res.rec, res.err
 			case <-timer.C:
+				select {
+				case res := <-results:
+					return res.rec, res.err
+				default:
+				}
 				if err := t.goIdle(ctx); err != nil {
 					return nil, err
 				}
 			case <-readCtx.Done():
-				timer.Stop()
 				return nil, context.Cause(readCtx)
 			}
 		}

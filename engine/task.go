@@ -84,6 +84,7 @@ func (t *task) open(ctx context.Context) error {
 		tail = &sinkEmitter{w: w, table: t.v.Sink.Table, rows: &t.counters.out}
 	} else {
 		t.router.rows = &t.counters.out
+		t.router.idle = &t.idleOut
 		tail = t.router
 	}
 	t.ops = make([]operators.Operator, len(t.v.Ops))
@@ -190,15 +191,22 @@ func (t *task) handle(ctx context.Context, input int, m message) (done bool, err
 // downstream it is idle too, so an idle branch never stalls windows.
 func (t *task) advance(ctx context.Context, input int, wm int64) error {
 	t.wms[input] = max(t.wms[input], wm)
-	low, active := MaxWatermark, false
+	// The minimum is over inputs still open and not idle. Ended inputs
+	// (+inf) never set it; while an idle input is still open, the
+	// watermark can move only as far as the active ones allow, and never
+	// to +inf: rows may still come from the idle input.
+	low, active, idleOpen := MaxWatermark, false, false
 	for i, w := range t.wms {
-		if t.idle != nil && t.idle[i] && w != MaxWatermark {
-			continue
+		switch {
+		case w == MaxWatermark:
+		case t.idle != nil && t.idle[i]:
+			idleOpen = true
+		default:
+			active = true
+			low = min(low, w)
 		}
-		active = true
-		low = min(low, w)
 	}
-	if !active {
+	if !active && idleOpen {
 		return t.goIdle(ctx)
 	}
 	if low <= t.wm {

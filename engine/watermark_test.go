@@ -188,9 +188,13 @@ func TestMinimumOverInputsAndIdleness(t *testing.T) {
 	step(1, message{kind: msgIdle}, "idle")              // all idle: tell downstream
 	step(2, message{kind: msgWatermark, wm: 90})         // back, but behind: no regress
 	step(2, message{kind: msgWatermark, wm: 400}, "400") // 0 and 1 idle, 2 leads
-	step(0, message{kind: msgEOS})                       // ended input counts as +inf
-	step(1, message{kind: msgEOS})
-	step(2, message{kind: msgEOS}) // +inf travels as end of stream
+	step(2, message{kind: msgIdle}, "idle")
+	// An ended input must not turn "all open inputs idle" into +inf: the
+	// idle inputs may still send rows.
+	step(0, message{kind: msgEOS})
+	step(1, message{kind: msgWatermark, wm: 500}, "500")
+	step(1, message{kind: msgEOS}, "idle") // only idle input 2 is left open
+	step(2, message{kind: msgEOS})         // +inf travels as end of stream
 	if tk.wm != MaxWatermark {
 		t.Fatalf("final watermark %d", tk.wm)
 	}
@@ -236,7 +240,7 @@ func (discardSink) Write(context.Context, arrow.RecordBatch) error {
 func (discardSink) Close(context.Context) error { return nil }
 
 func TestSplitClockMinimumAndIdleSplits(t *testing.T) {
-	t0 := time.Unix(0, 0)
+	t0 := time.Duration(0)
 	c := newSplitClock([]int{0, 1, 2}, time.Second, t0)
 	c.observe(0, 100, t0)
 	c.observe(1, 300, t0)
@@ -247,20 +251,26 @@ func TestSplitClockMinimumAndIdleSplits(t *testing.T) {
 		t.Fatalf("split 2 has produced nothing yet: want MinWatermark, got %d", wm)
 	}
 	// Split 2 stays silent past the idle timeout; 0 and 1 keep producing.
-	t1 := t0.Add(1500 * time.Millisecond)
+	t1 := t0 + 1500*time.Millisecond
 	c.observe(0, 200, t1)
 	c.observe(1, 250, t1) // never goes back: stays 300
 	if wm, ok := c.current(t1); !ok || wm != 200 {
 		t.Fatalf("got %d %v, want 200 with idle split 2 left out", wm, ok)
 	}
 	// Everything idle.
-	if _, ok := c.current(t1.Add(2 * time.Second)); ok {
+	if _, ok := c.current(t1 + 2*time.Second); ok {
 		t.Fatal("all splits idle: want no watermark")
 	}
 	// Without an idle timeout a silent split holds the watermark back.
 	c = newSplitClock([]int{0, 1}, 0, t0)
 	c.observe(0, 100, t0)
-	if wm, ok := c.current(t0.Add(time.Hour)); !ok || wm != MinWatermark {
+	if wm, ok := c.current(t0 + time.Hour); !ok || wm != MinWatermark {
 		t.Fatalf("got %d %v", wm, ok)
+	}
+	// A finished split leaves; the remaining one sets the watermark.
+	c.observe(1, 500, t0)
+	c.sync([]int{1}, t0)
+	if wm, ok := c.current(t0); !ok || wm != 500 {
+		t.Fatalf("after split 0 finished: got %d %v, want 500", wm, ok)
 	}
 }

@@ -38,9 +38,32 @@ type reader struct {
 	dec    *jsonformat.Decoder
 	bytes  int64 // input bytes not yet added to the stats
 	logged int
+	// rowsSplit is the split (index in splits) the decoder's rows come
+	// from; lastSplit the split of the last record returned.
+	rowsSplit, lastSplit int
 }
 
-var _ connectors.Reader = (*reader)(nil)
+var _ connectors.SplitReader = (*reader)(nil)
+
+// Splits implements connectors.SplitReader: the reader's splits (indices
+// into its own list) that it has not finished. Event time advances per
+// split, and a split not yet started holds the watermark back, so rows of
+// a later file are never late merely because an earlier file was read
+// first: results do not depend on how files are spread over subtasks.
+func (r *reader) Splits() []int {
+	from := r.next
+	if r.f != nil {
+		from = r.next - 1
+	}
+	ids := make([]int, 0, len(r.splits)-from)
+	for i := from; i < len(r.splits); i++ {
+		ids = append(ids, i)
+	}
+	return ids
+}
+
+// LastSplit implements connectors.SplitReader.
+func (r *reader) LastSplit() int { return r.lastSplit }
 
 // Open implements connectors.Reader.
 func (r *reader) Open(ctx context.Context) error {
@@ -66,12 +89,14 @@ func (r *reader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		line, err := r.readLine()
 		if err == io.EOF {
-			if r.f == nil && r.next >= len(r.splits) {
+			// A record holds rows of one split: flush at a split's end.
+			if r.dec.Len() > 0 || (r.f == nil && r.next >= len(r.splits)) {
 				break
 			}
 			continue
 		}
 		if err == nil {
+			r.rowsSplit = r.next - 1
 			err = r.dec.Append(line)
 		}
 		if err != nil {
@@ -86,6 +111,7 @@ func (r *reader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, io.EOF
 	}
 	r.src.cfg.Stats.Records.Add(rec.NumRows())
+	r.lastSplit = r.rowsSplit
 	return rec, nil
 }
 

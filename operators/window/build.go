@@ -81,9 +81,9 @@ func minMax(max bool, at arrow.DataType) accumulator {
 	case arrow.INT64, arrow.TIMESTAMP:
 		return &minMaxAcc[int64]{max: max}
 	case arrow.FLOAT32:
-		return &minMaxAcc[float32]{max: max}
+		return &minMaxFloat[float32]{max: max}
 	case arrow.FLOAT64:
-		return &minMaxAcc[float64]{max: max}
+		return &minMaxFloat[float64]{max: max}
 	case arrow.DECIMAL128:
 		return &minMaxDecimal{max: max}
 	case arrow.BOOL:
@@ -200,8 +200,16 @@ func decimalFold(avg bool, scale int32) func(b array.Builder, sets []map[decimal
 				continue
 			}
 			var sum decimal128.Num
+			var carry int64
 			for v := range m {
-				sum = sum.Add(v)
+				sum, carry = addWide(sum, carry, v)
+			}
+			what := "SUM(DISTINCT)"
+			if avg {
+				what = "AVG(DISTINCT)'s sum"
+			}
+			if err := checkSum(what, sum, carry, scale); err != nil {
+				return err
 			}
 			if avg {
 				q, err := decimalAvg(sum, int64(len(m)), scale, outScale)
@@ -209,8 +217,6 @@ func decimalFold(avg bool, scale int32) func(b array.Builder, sets []map[decimal
 					return err
 				}
 				sum = q
-			} else if !sum.FitsInPrecision(maxDecimalPrecision) {
-				return fmt.Errorf("%w: SUM(DISTINCT) does not fit DECIMAL(38, %d)", errOverflow, scale)
 			}
 			out[i], valid[i] = sum, true
 		}

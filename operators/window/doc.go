@@ -29,10 +29,18 @@
 //     (wm > end): a row at t == wm is still on time and would extend a
 //     session ending at wm.
 //
-// Semantics decided here: rows with a NULL event time belong to no window
-// and are dropped and counted in Metrics.LateRows with late rows; NULL
-// keys form their own group; integer SUM and AVG's sum wrap on overflow
-// as Java's do, AVG of integers truncates toward zero, DECIMAL sums are
-// exact (an error when beyond 38 digits); float results depend on the
-// order values are added in; MIN and MAX of VARCHAR compare bytes.
+// Semantics decided here: rows with a NULL event time, and rows outside
+// the representable time range (a TUMBLE or HOP window of theirs would
+// start before math.MinInt64 or end after math.MaxInt64, or a session's
+// end t+gap would reach math.MaxInt64), belong to no window and are
+// dropped and counted in Metrics.LateRows with late rows; NULL keys form
+// their own group; integer SUM and AVG's sum wrap on overflow as Java's
+// do, AVG of integers truncates toward zero; DECIMAL sums are exact
+// whatever the order of the rows (kept 192 bits wide, so they never wrap)
+// and the window fails with an error naming the aggregate when SUM, or
+// AVG's sum, exceeds DECIMAL(38, s); float sums depend on the order values
+// are added in; MIN and MAX of FLOAT and DOUBLE use the total order of
+// Java's Double.compare (-0.0 < 0.0, NaN above +Infinity), so MIN skips
+// NaN unless every value is NaN and MAX is NaN if any value is, whatever
+// the order; MIN and MAX of VARCHAR compare bytes.
 package window

@@ -149,3 +149,17 @@ func outSchema(spec Spec, in *arrow.Schema) *arrow.Schema {
 	}
 	return arrow.NewSchema(fs, nil)
 }
+
+// timedRecord builds a record of schema sch whose column 0 (TIMESTAMP)
+// holds ts; fill, when not nil, appends row i's value to column 1.
+func timedRecord(mem memory.Allocator, sch *arrow.Schema, ts []int64, fill func(b array.Builder, i int)) arrow.RecordBatch {
+	rb := array.NewRecordBuilder(mem, sch)
+	defer rb.Release()
+	for i, t := range ts {
+		rb.Field(0).(*array.TimestampBuilder).Append(arrow.Timestamp(t))
+		if fill != nil {
+			fill(rb.Field(1), i)
+		}
+	}
+	return rb.NewRecordBatch()
+}

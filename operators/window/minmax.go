@@ -1,6 +1,7 @@
 package window
 
 import (
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -8,14 +9,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
-// ordered is a fixed-width input type MIN and MAX compare natively
+// ordered is an integer input type MIN and MAX compare natively
 // (TIMESTAMP is read as int64, DATE as int32).
 type ordered interface {
-	int32 | int64 | float32 | float64
+	int32 | int64
 }
 
-// minMaxAcc is MIN (max false) or MAX over a fixed-width ordered type;
-// NULL when no non-NULL value was seen. A NaN never replaces a value.
+// minMaxAcc is MIN (max false) or MAX over an integer type; NULL when no
+// non-NULL value was seen.
 type minMaxAcc[T ordered] struct {
 	max bool
 	val []T
@@ -72,6 +73,70 @@ func (a *minMaxAcc[T]) update(col arrow.Array, slots []int32) {
 }
 
 func (a *minMaxAcc[T]) emit(b array.Builder, slots []int32) error {
+	out, valid := gather(a.val, a.has, slots)
+	return appendFixed(b, out, valid)
+}
+
+// minMaxFloat is MIN (max false) or MAX over FLOAT or DOUBLE in the total
+// order of Java's Double.compare, as Flink uses: -0.0 < 0.0 and NaN is
+// above +Infinity (all NaNs equal). So MIN ignores NaN unless every value
+// is NaN, MAX is NaN if any value is, and neither depends on the order
+// rows arrive in; NULL when no non-NULL value was seen.
+type minMaxFloat[T float32 | float64] struct {
+	max bool
+	val []T
+	has []bool
+}
+
+func (a *minMaxFloat[T]) grow(n int)    { a.val, a.has = growTo(a.val, n), growTo(a.has, n) }
+func (a *minMaxFloat[T]) reset(s int32) { a.val[s], a.has[s] = 0, false }
+
+// replaces reports whether v is a better extreme than the kept cur.
+func (a *minMaxFloat[T]) replaces(v, cur T) bool {
+	if a.max {
+		return floatBefore(cur, v)
+	}
+	return floatBefore(v, cur)
+}
+
+// floatBefore reports x < y in the total order: -0.0 before 0.0, NaN
+// after everything else.
+func floatBefore[T float32 | float64](x, y T) bool {
+	switch {
+	case x < y:
+		return true
+	case x > y:
+		return false
+	case x == y: // only -0.0 before 0.0
+		return x == 0 && math.Signbit(float64(x)) && !math.Signbit(float64(y))
+	}
+	// Unordered: x < y exactly when y alone is NaN.
+	return x == x
+}
+
+func (a *minMaxFloat[T]) merge(dst, src []int32) {
+	for i, d := range dst {
+		if s := src[i]; a.has[s] && (!a.has[d] || a.replaces(a.val[s], a.val[d])) {
+			a.val[d], a.has[d] = a.val[s], true
+		}
+	}
+}
+
+func (a *minMaxFloat[T]) update(col arrow.Array, slots []int32) {
+	vals := fixedValues[T](col)
+	nulls := col.NullN() != 0
+	val, has := a.val, a.has
+	for i, s := range slots {
+		if s < 0 || (nulls && col.IsNull(i)) {
+			continue
+		}
+		if v := vals[i]; !has[s] || a.replaces(v, val[s]) {
+			val[s], has[s] = v, true
+		}
+	}
+}
+
+func (a *minMaxFloat[T]) emit(b array.Builder, slots []int32) error {
 	out, valid := gather(a.val, a.has, slots)
 	return appendFixed(b, out, valid)
 }

@@ -23,9 +23,10 @@ const emitChunk = 16 * 1024
 // use: the runtime runs one goroutine per subtask.
 //
 // Rows are never buffered: each batch is folded into accumulator slots
-// at once. Late rows and rows with a NULL event time are dropped and
-// counted in Metrics.LateRows (a NULL time places a row in no window, so
-// it is as lost as a late one and must not vanish silently).
+// at once. Late rows, rows with a NULL event time and rows outside the
+// representable time range (a window bound of theirs would pass the ends
+// of int64) are dropped and counted in Metrics.LateRows: such a row is in
+// no window, so it is as lost as a late one and must not vanish silently.
 type op struct {
 	spec    Spec
 	in, out *arrow.Schema

@@ -19,8 +19,19 @@ import (
 //
 // With slide > size, rows in the gaps between windows belong to no
 // window: they are skipped (not late, so not counted).
+//
+// Window bounds are int64 milliseconds: a row with a window that starts
+// before math.MinInt64 or ends after math.MaxInt64 is outside the
+// representable time range, and is dropped and counted as late (never
+// kept with a wrapped bound, never lost silently). Such rows lie outside
+// [lowT, highT] (where rows in gaps are still skipped); every pane and
+// window bound computed for rows inside fits int64.
 type panes struct {
 	slide, size, pane int64
+	// minStart and maxStart are the first and last representable window
+	// starts (multiples of slide); lowT and highT bound the times of rows
+	// whose every window is representable.
+	minStart, maxStart, lowT, highT int64
 	// table maps (pane start, key id) to the partial's slot.
 	table state.TimeKeyed[uint32, int32]
 
@@ -37,8 +48,25 @@ type panes struct {
 }
 
 func newPanes(slide, size int64) *panes {
-	return &panes{slide: slide, size: size, pane: gcd(slide, size),
+	p := &panes{slide: slide, size: size, pane: gcd(slide, size),
 		table: state.NewMemTimeKeyed[uint32, int32](), merged: make(map[uint32]int32)}
+	// Window starts are k*slide with k*slide >= MinInt64 (Go's division
+	// truncates toward zero, so this is the smallest such k) and
+	// k*slide+size <= MaxInt64 (MaxInt64-size >= 0).
+	p.minStart = math.MinInt64 / slide * slide
+	p.maxStart = (math.MaxInt64 - size) / slide * slide
+	// A row before the end of the window starting at minStart-slide is in
+	// that window, whose start does not fit; with slide > size that
+	// window ends before minStart, and the rows before minStart are in it
+	// or in the gap after it (inUnrepresentable tells which).
+	p.lowT = p.minStart + max(0, size-slide)
+	// A row at or after maxStart+slide is in the window starting there,
+	// whose end does not fit (or in the gap after it).
+	p.highT = math.MaxInt64
+	if p.maxStart <= math.MaxInt64-slide {
+		p.highT = p.maxStart + slide - 1
+	}
+	return p
 }
 
 func gcd(a, b int64) int64 {
@@ -58,18 +86,35 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
+// inUnrepresentable reports whether a row at t outside [lowT, highT] is
+// in a window whose bounds do not fit int64 (it is dropped and counted),
+// rather than in a gap between windows (skipped, as any gap row).
+func (p *panes) inUnrepresentable(t int64) bool {
+	if t < p.lowT {
+		// In the window starting at minStart-slide unless, with
+		// slide > size, t is in the gap after it. t-minStart is in
+		// (-slide, 0).
+		return p.size >= p.slide || t-p.minStart < p.size-p.slide
+	}
+	// t >= maxStart+slide: in the window starting there unless in the
+	// gap after it.
+	return t-p.maxStart-p.slide < p.size
+}
+
 // lastEnd is the end of the last window that covers pane p; it is <= p
-// when no window covers it.
+// when no window covers it. pane must hold rows in [lowT, highT].
 func (p *panes) lastEnd(pane int64) int64 {
 	return floorDiv(pane, p.slide)*p.slide + p.size
 }
 
 // assign finds the slot of every row (creating partials for new (pane,
-// key) pairs) and returns how many rows were late or had a NULL time.
+// key) pairs) and returns how many rows were late, had a NULL time or
+// were outside the representable time range.
 func (p *panes) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []int32) int64 {
 	times := fixedValues[int64](tcol)
 	nulls := tcol.NullN() != 0
 	wm, g := o.wm, p.pane
+	lowT, highT := p.lowT, p.highT
 	var late int64
 	// The pane of the previous row and its verdict, reused while rows
 	// stay in the same pane (they mostly do).
@@ -80,6 +125,13 @@ func (p *panes) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []int32
 		if nulls && tcol.IsNull(i) {
 			slots[i] = -1
 			late++
+			continue
+		}
+		if t < lowT || t > highT {
+			slots[i] = -1
+			if p.inUnrepresentable(t) {
+				late++
+			}
 			continue
 		}
 		if t < curLo || t >= curHi {
@@ -133,22 +185,24 @@ func (p *panes) growCache(n int) {
 func (p *panes) fire(ctx context.Context, o *op, prev, wm int64, out operators.Emitter) error {
 	p.times = p.table.Times(p.times[:0], wm)
 	p.starts = p.starts[:0]
+	// The last window start s with s+size <= wm, if any window ended.
+	if wm < math.MinInt64+p.size || wm-p.size < p.minStart {
+		p.times = p.times[:0]
+	}
+	top := int64(0)
+	if len(p.times) > 0 {
+		top = floorDiv(wm-p.size, p.slide) * p.slide
+	}
 	for _, pn := range p.times {
-		// Window starts s (multiples of slide) with s <= pn < s+size and
-		// prev < s+size <= wm.
-		hi := floorDiv(pn, p.slide) * p.slide
-		if wm < math.MinInt64+p.size {
-			continue
-		}
-		if top := floorDiv(wm-p.size, p.slide) * p.slide; top < hi {
-			hi = top
-		}
-		lo := pn - p.size
-		if prev > math.MinInt64+p.size && prev-p.size > lo {
-			lo = prev - p.size
-		}
-		for s := hi; s > lo; s -= p.slide {
+		// Window starts s (multiples of slide, >= minStart) with
+		// s <= pn < s+size and prev < s+size <= wm. All of them fit, as
+		// pn holds rows in [lowT, highT].
+		s := min(floorDiv(pn, p.slide)*p.slide, top)
+		for ; s+p.size > pn && s+p.size > prev; s -= p.slide {
 			p.starts = append(p.starts, s)
+			if s < p.minStart+p.slide {
+				break
+			}
 		}
 	}
 	slices.Sort(p.starts)

@@ -2,6 +2,7 @@ package window
 
 import (
 	"context"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 
@@ -22,6 +23,11 @@ type keySessions struct {
 
 // sessions runs SESSION windows. A row at t opens [t, t+gap); sessions
 // of a key that overlap or touch merge, combining their partials.
+//
+// A session must end before math.MaxInt64, the final watermark that end
+// of input sends, or it could never fire: a row with t+gap >= MaxInt64 is
+// outside the representable time range, and is dropped and counted as
+// late (never given a clamped end).
 //
 // A session fires when the watermark passes its end (wm > end, where
 // TUMBLE and HOP windows fire at wm >= end): a watermark wm still admits
@@ -51,7 +57,8 @@ func newSessions(gap int64) *sessions {
 }
 
 // assign finds each row's session slot, opening and merging sessions,
-// and returns how many rows were late or had a NULL time.
+// and returns how many rows were late, had a NULL time or were outside
+// the representable time range.
 func (ss *sessions) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []int32) int64 {
 	times := fixedValues[int64](tcol)
 	nulls := tcol.NullN() != 0
@@ -62,13 +69,17 @@ func (ss *sessions) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []i
 			late++
 			continue
 		}
+		if t >= math.MaxInt64-ss.gap {
+			// Outside the representable time range: the session's end
+			// t+gap would not be below the final watermark, MaxInt64.
+			slots[i] = -1
+			late++
+			continue
+		}
 		id := ids[i]
 		group := o.keys.groups[id]
 		ks, ok := ss.table.Get(group, id)
 		end := t + ss.gap
-		if end < t { // overflow near the end of time
-			end = t
-		}
 		target := -1
 		if ok {
 			target = ss.absorb(ks, t, end)

@@ -67,9 +67,11 @@ type AggFunc string
 // DECIMAL(38,s); AVG keeps the argument's type for integers (truncating,
 // like Flink), DOUBLE for FLOAT/DOUBLE, DECIMAL(38, max(s,6)) for
 // DECIMAL(p,s); MIN and MAX keep the argument's type (any comparable
-// type: numbers, VARCHAR, BOOLEAN, TIMESTAMP, DATE). Every function but
-// COUNT ignores NULL arguments and gives NULL over no non-NULL value;
-// COUNT(x) counts non-NULL x, COUNT(*) counts rows.
+// type: numbers, VARCHAR, BOOLEAN, TIMESTAMP, DATE), FLOAT and DOUBLE
+// ordered as Java's Double.compare (-0.0 < 0.0, NaN above +Infinity:
+// MIN skips NaN unless all values are NaN, MAX is NaN if any is). Every
+// function but COUNT ignores NULL arguments and gives NULL over no
+// non-NULL value; COUNT(x) counts non-NULL x, COUNT(*) counts rows.
 const (
 	CountStar AggFunc = "COUNT(*)"
 	Count     AggFunc = "COUNT"
