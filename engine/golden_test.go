@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -93,7 +95,8 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	var stdout bytes.Buffer
-	cfg := engine.Config{Parallelism: par, BatchSize: batch, Dir: dir, Stdout: &stdout, Alloc: alloc}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := engine.Config{Parallelism: par, BatchSize: batch, Dir: dir, Stdout: &stdout, Alloc: alloc, Logger: quiet}
 	job, err := engine.Compile("query.sql", query, cfg)
 	if hasErr {
 		if err == nil {

@@ -143,10 +143,14 @@ func maxTimestamp(a arrow.Array) int64 {
 	return m
 }
 
-// readResult is one Read's outcome, passed from the reading goroutine.
+// readResult is one Read's outcome, passed from the reading goroutine,
+// with the reader's split state taken right after that Read (a reader is
+// only ever called from one goroutine at a time).
 type readResult struct {
-	rec arrow.RecordBatch
-	err error
+	rec    arrow.RecordBatch
+	err    error
+	split  int
+	splits []int
 }
 
 // runSource reads the source until it ends or the job is asked to stop.
@@ -186,11 +190,25 @@ func (t *task) runSource(ctx context.Context) error {
 	// waited is the source's waiting clock: the total time spent waiting
 	// for the reader, which is what split idleness is measured on.
 	var waited time.Duration
-	next := func() (arrow.RecordBatch, error) { return r.Read(readCtx) }
+	// split and splits describe the record just read.
+	var split int
+	var splits []int
+	next := func() (arrow.RecordBatch, error) {
+		rec, err := r.Read(readCtx)
+		if sr != nil {
+			split, splits = sr.LastSplit(), sr.Splits()
+		}
+		return rec, err
+	}
 	if spec.IdleTimeout > 0 {
-		results, stop := readAhead(readCtx, r)
+		results, stop := readAhead(readCtx, r, sr)
 		defer stop()
-		next = t.idleAware(ctx, readCtx, results, spec.IdleTimeout)
+		wait := t.idleAware(ctx, readCtx, results, spec.IdleTimeout)
+		next = func() (arrow.RecordBatch, error) {
+			res := wait()
+			split, splits = res.split, res.splits
+			return res.rec, res.err
+		}
 	}
 	for {
 		if t.job.stopRequested() {
@@ -219,21 +237,17 @@ func (t *task) runSource(ctx context.Context) error {
 			}
 			t.counters.newest[t.subtask].Store(gen.newest)
 		}
-		split := 0
-		if sr != nil {
-			split = sr.LastSplit()
-		}
 		t.idleOut = false
 		if err := t.head.Emit(ctx, rec); err != nil {
 			return err
 		}
 		if gen != nil {
 			if clock == nil {
-				clock = newSplitClock(splitsOf(sr), spec.IdleTimeout, waited)
+				clock = newSplitClock(splitsOf(sr, splits), spec.IdleTimeout, waited)
 			}
 			clock.observe(split, batchWM, waited)
 			if sr != nil {
-				clock.sync(sr.Splits(), waited)
+				clock.sync(splits, waited)
 			}
 			if wm, ok := clock.current(waited); ok && wm > t.wm {
 				if err := t.setWatermark(ctx, wm); err != nil {
@@ -246,11 +260,11 @@ func (t *task) runSource(ctx context.Context) error {
 
 // splitsOf lists a reader's splits: its own for a SplitReader, else the
 // one split 0.
-func splitsOf(sr connectors.SplitReader) []int {
+func splitsOf(sr connectors.SplitReader, splits []int) []int {
 	if sr == nil {
 		return []int{0}
 	}
-	return sr.Splits()
+	return splits
 }
 
 // idleAware returns a read function that waits for the next result and,
@@ -258,13 +272,13 @@ func splitsOf(sr connectors.SplitReader) []int {
 // subtask idle downstream (once per quiet spell). A result that is
 // already waiting always wins over the timer, so a source slowed by
 // backpressure is never taken for idle.
-func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() (arrow.RecordBatch, error) {
+func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() readResult {
 	timer := time.NewTimer(timeout)
 	timer.Stop()
-	return func() (arrow.RecordBatch, error) {
+	return func() readResult {
 		select {
 		case res := <-results:
-			return res.rec, res.err
+			return res
 		default:
 		}
 		timer.Reset(timeout)
@@ -272,18 +286,18 @@ func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult
 		for {
 			select {
 			case res := <-results:
-				return res.rec, res.err
+				return res
 			case <-timer.C:
 				select {
 				case res := <-results:
-					return res.rec, res.err
+					return res
 				default:
 				}
 				if err := t.goIdle(ctx); err != nil {
-					return nil, err
+					return readResult{err: err}
 				}
 			case <-readCtx.Done():
-				return nil, context.Cause(readCtx)
+				return readResult{err: context.Cause(readCtx)}
 			}
 		}
 	}
@@ -292,16 +306,21 @@ func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult
 // readAhead reads r on its own goroutine, so the source task can notice
 // idleness while a Read blocks. stop ends the goroutine (cancelling its
 // Read) and releases a record it could not hand over.
-func readAhead(ctx context.Context, r connectors.Reader) (<-chan readResult, func()) {
+func readAhead(ctx context.Context, r connectors.Reader, sr connectors.SplitReader) (<-chan readResult, func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	results := make(chan readResult)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for {
-			rec, err := r.Read(ctx)
+			res := readResult{}
+			res.rec, res.err = r.Read(ctx)
+			if sr != nil {
+				res.split, res.splits = sr.LastSplit(), sr.Splits()
+			}
+			rec, err := res.rec, res.err
 			select {
-			case results <- readResult{rec, err}:
+			case results <- res:
 			case <-ctx.Done():
 				if rec != nil {
 					rec.Release()

@@ -1,13 +1,10 @@
-// Package builtin assembles the registry of every connector Weir ships:
-// file, nexmark, stdout and blackhole. Registration is explicit (no
-// init()); callers may add to or replace entries in the returned
-// registry. It imports the connectors and must not be imported by them.
 package builtin
 
 import (
 	"github.com/weir-stream/weir/connectors"
 	"github.com/weir-stream/weir/connectors/blackhole"
 	"github.com/weir-stream/weir/connectors/file"
+	"github.com/weir-stream/weir/connectors/kafka"
 	"github.com/weir-stream/weir/connectors/nexmark"
 	"github.com/weir-stream/weir/connectors/stdout"
 )
@@ -17,6 +14,8 @@ func Registry() *connectors.Registry {
 	r := connectors.NewRegistry()
 	r.RegisterSource("file", file.NewSource)
 	r.RegisterSink("file", file.NewSink)
+	r.RegisterSource("kafka", kafka.NewSource)
+	r.RegisterSink("kafka", kafka.NewSink)
 	r.RegisterSource("nexmark", nexmark.NewSource)
 	r.RegisterSink("stdout", stdout.NewSink)
 	r.RegisterSink("blackhole", blackhole.NewSink)

@@ -19,10 +19,10 @@ import (
 
 func TestRegistry(t *testing.T) {
 	r := Registry()
-	if got := strings.Join(r.SourceNames(), ","); got != "file,nexmark" {
+	if got := strings.Join(r.SourceNames(), ","); got != "file,kafka,nexmark" {
 		t.Errorf("sources %s", got)
 	}
-	if got := strings.Join(r.SinkNames(), ","); got != "blackhole,file,stdout" {
+	if got := strings.Join(r.SinkNames(), ","); got != "blackhole,file,kafka,stdout" {
 		t.Errorf("sinks %s", got)
 	}
 }
