@@ -308,8 +308,15 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 	if !ok {
 		return nil, b.unknownConnector(pos, name, "written to", b.cfg.Registry.SinkNames())
 	}
+	// Engine-owned source options may sit on a table that is also written.
+	sinkOpts := map[string]string{}
+	for k, v := range t.Options {
+		if k != OptionIdleTimeout {
+			sinkOpts[k] = v
+		}
+	}
 	s, err := f(connectors.SinkConfig{
-		Table: t.Name, Schema: p.Query.Schema(), Options: t.Options, Metadata: sinkMetadata(t, p.Query.Schema()),
+		Table: t.Name, Schema: p.Query.Schema(), Options: sinkOpts, Metadata: sinkMetadata(t, p.Query.Schema()),
 		Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
 	})
 	if err != nil {

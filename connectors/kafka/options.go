@@ -106,6 +106,13 @@ func acceptedSinkKeys() []string {
 	return []string{OptionTopic, OptionFormat, OptionSinkKey, OptionSinkPartitioner, OptionSinkDelivery}
 }
 
+// acceptedTableKeys are every option a Kafka table may carry: as in
+// Flink, one table declaration can be both read and written, so a source
+// accepts (and ignores) the sink's options and the other way round.
+func acceptedTableKeys() []string {
+	return append(acceptedSourceKeys(), acceptedSinkKeys()...)
+}
+
 // splitOptions separates 'properties.*' keys from the others.
 func splitOptions(opts map[string]string) (plain, props map[string]string) {
 	plain, props = map[string]string{}, map[string]string{}
@@ -154,7 +161,7 @@ func parseTopics(opts map[string]string) ([]string, error) {
 func parseSourceOptions(opts map[string]string, logger *slog.Logger) (sourceOptions, error) {
 	var o sourceOptions
 	plain, props := splitOptions(opts)
-	if err := connectors.CheckOptions(plain, acceptedSourceKeys()...); err != nil {
+	if err := connectors.CheckOptions(plain, acceptedTableKeys()...); err != nil {
 		return o, err
 	}
 	if err := checkFormat(plain); err != nil {
@@ -252,7 +259,7 @@ func (o *sourceOptions) parseStartup(plain map[string]string) error {
 func parseSinkOptions(opts map[string]string, logger *slog.Logger) (sinkOptions, error) {
 	var o sinkOptions
 	plain, props := splitOptions(opts)
-	if err := connectors.CheckOptions(plain, acceptedSinkKeys()...); err != nil {
+	if err := connectors.CheckOptions(plain, acceptedTableKeys()...); err != nil {
 		return o, err
 	}
 	if err := checkFormat(plain); err != nil {

@@ -50,7 +50,7 @@ func TestOptionErrors(t *testing.T) {
 		{"ca file", false, src("properties.security.protocol", "SSL", "properties.ssl.ca.location", "/nonexistent.pem"), "properties.ssl.ca.location", "no such file"},
 		{"isolation", false, src("properties.isolation.level", "dirty"), "properties.isolation.level", "accepted"},
 		{"fetch bytes", false, src("properties.fetch.max.bytes", "-1"), "properties.fetch.max.bytes", "positive"},
-		{"sink unknown", true, src("scan.startup.mode", "earliest-offset"), "scan.startup.mode", "unknown option"},
+		{"sink unknown", true, src("scan.startup.moode", "earliest-offset"), "scan.startup.moode", "unknown option"},
 		{"sink topics", true, src("topic", "a;b"), "topic", "one topic"},
 		{"exactly-once", true, src("sink.delivery-guarantee", "exactly-once"), "sink.delivery-guarantee", "comes with checkpoints (issue 5)"},
 		{"partitioner", true, src("sink.partitioner", "hash"), "sink.partitioner", "accepted"},
@@ -167,5 +167,21 @@ func TestSASLAgainstBroker(t *testing.T) {
 				t.Fatal("wrong password accepted")
 			}
 		})
+	}
+}
+
+// TestOneTableReadAndWritten: as in Flink, a table's declaration carries
+// both its read and write options, and each side ignores the other's.
+func TestOneTableReadAndWritten(t *testing.T) {
+	opts := map[string]string{
+		"connector": "kafka", "topic": "t", "format": "json", "properties.bootstrap.servers": "127.0.0.1:1",
+		"scan.startup.mode": "earliest-offset", "scan.bounded.mode": "latest-offset",
+		"sink.key": "k", "sink.partitioner": "round-robin",
+	}
+	if _, err := parseSourceOptions(opts, nil); err != nil {
+		t.Fatalf("source: %v", err)
+	}
+	if _, err := parseSinkOptions(opts, nil); err != nil {
+		t.Fatalf("sink: %v", err)
 	}
 }
