@@ -141,6 +141,12 @@ func (j *Job) Metrics() []VertexMetrics {
 			}
 			if v.Source != nil {
 				m.Dropped = v.Source.Stats.Dropped.Load()
+				for _, ps := range v.Source.Stats.Partitions() {
+					m.Partitions = append(m.Partitions, PartitionMetrics{
+						Topic: ps.Key.Topic, Partition: ps.Key.Partition,
+						Records: ps.Records.Load(), Bytes: ps.Bytes.Load(), Lag: ps.Lag.Load(),
+					})
+				}
 			}
 			if newest != MinWatermark {
 				m.NewestEvent = newest

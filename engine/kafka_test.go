@@ -188,4 +188,20 @@ CREATE TABLE counts (k VARCHAR, n BIGINT, ws TIMESTAMP(3)) WITH ('connector' = '
 	if len(got) < 56 {
 		t.Fatalf("an idle partition stalled the windows: %d of 56 window results before the stop", len(got))
 	}
+	// Per-partition metrics: four partitions, the idle one read nothing.
+	for _, m := range job.Metrics() {
+		if len(m.Partitions) == 0 {
+			continue
+		}
+		if len(m.Partitions) != 4 {
+			t.Fatalf("partition metrics %+v: want 4 partitions", m.Partitions)
+		}
+		for _, p := range m.Partitions {
+			if (p.Partition == 3) != (p.Records == 0) || (p.Records > 0 && p.Bytes == 0) {
+				t.Fatalf("partition metrics %+v: want records and bytes on 0-2 only", m.Partitions)
+			}
+		}
+		return
+	}
+	t.Fatal("no vertex reported partition metrics")
 }

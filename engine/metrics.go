@@ -45,6 +45,20 @@ type VertexMetrics struct {
 	// when both are known.
 	NewestEvent  int64
 	WatermarkLag int64
+	// Partitions are a partitioned source's per-partition counters
+	// (Kafka: records and bytes read, consumer lag), sorted by topic and
+	// partition; nil for other vertices.
+	Partitions []PartitionMetrics
+}
+
+// PartitionMetrics are one source partition's counters.
+type PartitionMetrics struct {
+	Topic     string
+	Partition int32
+	Records   int64
+	Bytes     int64
+	// Lag is the consumer lag in records (-1 until known).
+	Lag int64
 }
 
 // vertexCounters hold a vertex's counters, shared by its subtasks.
