@@ -22,8 +22,8 @@ vet:
 # missing (as root, or through sudo); otherwise says what to install.
 test-deps:
 	@command -v kcat >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y kcat; \
-	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update && sudo apt-get install -y kcat; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y kcat; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo -n apt-get update && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y kcat; \
 	  else echo "make test-deps: kcat is missing and cannot be installed (not root, no sudo): install the Debian package kcat (apt-get install kcat)" >&2; exit 1; fi; }
 	@command -v kcat >/dev/null 2>&1 || { echo "make test-deps: kcat is still not on PATH after installing; install the Debian package kcat" >&2; exit 1; }
 

@@ -15,19 +15,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// freeLoopbackAddr returns a loopback address with a port nobody holds
-// right now.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestDemoPrintSQLFillsBrokerAndRate(t *testing.T) {
 	code, out, stderr := run(t, t.TempDir(), "demo", "--print-sql", "--listen", "127.0.0.1:19092", "--rate", "250")
 	if code != 0 || !strings.Contains(out, "'properties.bootstrap.servers' = '127.0.0.1:19092'") ||
@@ -66,8 +53,9 @@ func TestDemoRunsWindowedPipelines(t *testing.T) {
 		t.Skip("builds the binary and runs for ~15 s")
 	}
 	bin := buildWeir(t)
-	addr := freeLoopbackAddr(t)
-	cmd := exec.Command(bin, "demo", "--listen", addr, "--rate", "5000", "--parallelism", "2")
+	// Port 0: the demo's broker binds a port of the kernel's choosing and
+	// the banner names it, so no other test can take it in between.
+	cmd := exec.Command(bin, "demo", "--listen", "127.0.0.1:0", "--rate", "5000", "--parallelism", "2")
 	cmd.Dir = t.TempDir()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -113,6 +101,14 @@ func TestDemoRunsWindowedPipelines(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("no window row on stdout within 60 s\n%s", stderr.String())
 		}
+	}
+	// The banner is printed before the job starts, so it is there by now.
+	addr := ""
+	if _, rest, ok := strings.Cut(stderr.String(), "broker on "); ok {
+		addr, _, _ = strings.Cut(rest, " ")
+	}
+	if addr == "" {
+		t.Fatalf("the demo did not say where its broker listens:\n%s", stderr.String())
 	}
 	if tumble["window_end"] == nil || tumble["max_price"] == nil || tumble["bids"] == nil {
 		t.Fatalf("stdout row %v lacks window_end, max_price or bids", tumble)

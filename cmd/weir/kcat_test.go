@@ -45,8 +45,9 @@ type brokerProcess struct {
 // waits until it says it is listening.
 func startBrokerProcess(t *testing.T, bin string, args ...string) *brokerProcess {
 	t.Helper()
-	addr := freeLoopbackAddr(t)
-	cmd := exec.Command(bin, append([]string{"broker", "--listen", addr}, args...)...)
+	// Port 0: the broker binds a port of the kernel's choosing and logs
+	// it, so no other test can take the port between choosing and binding.
+	cmd := exec.Command(bin, append([]string{"broker", "--listen", "127.0.0.1:0"}, args...)...)
 	stderrPipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +55,7 @@ func startBrokerProcess(t *testing.T, bin string, args ...string) *brokerProcess
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	b := &brokerProcess{cmd: cmd, addr: addr, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	b := &brokerProcess{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stderrPipe)
@@ -62,6 +63,7 @@ func startBrokerProcess(t *testing.T, bin string, args ...string) *brokerProcess
 		for sc.Scan() {
 			fmt.Fprintln(b.stderr, sc.Text())
 			if !signalled && strings.Contains(sc.Text(), "broker listening") {
+				b.addr = logField(sc.Text(), "addr")
 				close(ready)
 				signalled = true
 			}
@@ -175,6 +177,9 @@ func TestKcatInterop(t *testing.T) {
 	}
 
 	out := kcat(t, kcatBin, "", "-C", "-b", broker.addr, "-t", "out", "-e", "-q", "-f", "%k\t%s\n")
+	if strings.TrimSpace(out) == "" {
+		t.Fatalf("kcat read no messages from topic out\nbroker:\n%s", broker.stderr.String())
+	}
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		key, value, ok := strings.Cut(line, "\t")
@@ -220,4 +225,14 @@ func runWithTimeout(cmd *exec.Cmd, d time.Duration) (string, error) {
 		<-done
 		return out.String(), errors.New("timed out after " + d.String())
 	}
+}
+
+// logField returns the value of key=value in a slog text line.
+func logField(line, key string) string {
+	for _, f := range strings.Fields(line) {
+		if v, ok := strings.CutPrefix(f, key+"="); ok {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return ""
 }
