@@ -1,0 +1,130 @@
+package checkpoint
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// ErrNoCheckpoint is returned (possibly wrapped in a *NoCheckpointError)
+// when the store holds no complete, verifiable epoch.
+var ErrNoCheckpoint = errors.New("checkpoint: no complete checkpoint")
+
+// ErrEpochExists is returned by Commit when the epoch already has a
+// manifest: epochs are written once; use NextEpoch for a fresh number.
+var ErrEpochExists = errors.New("checkpoint: epoch already has a manifest")
+
+// ErrClosed is returned by operations on a closed Store.
+var ErrClosed = errors.New("checkpoint: store closed")
+
+// Store is a durable checkpoint store in one Badger directory. Its
+// methods are safe for concurrent use; a Writer is not.
+type Store struct {
+	db     *badger.DB
+	opts   Options
+	closed atomic.Bool
+}
+
+// Open opens (creating if needed) the checkpoint store in dir with the
+// small Badger profile, raised by any non-zero field of opts.
+func Open(dir string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if dir == "" && !opts.InMemory {
+		return nil, fmt.Errorf("checkpoint: empty directory (set Options.InMemory for an in-memory store)")
+	}
+	db, err := badger.Open(opts.badgerOptions(dir))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: open %s: %w", dir, err)
+	}
+	return &Store{db: db, opts: opts}, nil
+}
+
+// Close syncs and closes the store. Checkpoints read from it can no
+// longer be read.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("checkpoint: close: %w", err)
+	}
+	return nil
+}
+
+// NextEpoch returns one more than the highest epoch with any data or
+// manifest in the store (0 for an empty store): a number Begin can use
+// without colliding with a corrupt or unfinished earlier attempt.
+func (s *Store) NextEpoch() (uint64, error) {
+	if s.closed.Load() {
+		return 0, ErrClosed
+	}
+	var next uint64
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, prefix := range []byte{manifestPrefix, dataPrefix} {
+			it := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: []byte{prefix}})
+			it.Seek([]byte{prefix, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+			if it.Valid() {
+				if e, ok := keyEpoch(it.Item().Key()); ok && e+1 > next {
+					next = e + 1
+				}
+			}
+			it.Close()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint: next epoch: %w", err)
+	}
+	return next, nil
+}
+
+// dropEpochs removes every key of the given kind for the given epochs.
+// It uses Badger's DropPrefix, which flushes the memtable and compacts
+// the dropped keys away, so the value-log space they held shows up in the
+// discard statistics that value-log GC works from. (Plain deletes would
+// sit in a rarely-flushed memtable and leave the value log growing.)
+func (s *Store) dropEpochs(kind byte, epochs []uint64) error {
+	if len(epochs) == 0 {
+		return nil
+	}
+	prefixes := make([][]byte, len(epochs))
+	for i, e := range epochs {
+		prefixes[i] = epochPrefix(kind, e)
+	}
+	return s.db.DropPrefix(prefixes...)
+}
+
+// hasData reports whether any data key exists for epoch.
+func (s *Store) hasData(epoch uint64) (bool, error) {
+	found := false
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: epochPrefix(dataPrefix, epoch)})
+		defer it.Close()
+		it.Rewind()
+		found = it.Valid()
+		return nil
+	})
+	return found, err
+}
+
+// collectGarbage runs Badger's value-log GC until it finds nothing worth
+// rewriting (bounded, so Retain stays quick).
+func (s *Store) collectGarbage() error {
+	if s.opts.InMemory {
+		return nil
+	}
+	for range 16 {
+		if err := s.db.RunValueLogGC(0.5); err != nil {
+			if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
