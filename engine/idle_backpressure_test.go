@@ -2,12 +2,10 @@ package engine
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/weir-stream/weir/connectors"
@@ -16,37 +14,10 @@ import (
 	"github.com/weir-stream/weir/operators/window"
 )
 
-// busySource never blocks: subtask 0 is 1000 s ahead of subtask 1, both
-// in order.
-type busySource struct{ alloc memory.Allocator }
-
-func (s *busySource) Schema() *arrow.Schema { return tsSchema }
-func (s *busySource) Bounded() bool         { return true }
-func (s *busySource) MaxParallelism() int   { return 0 }
-func (s *busySource) Reader(sub, _ int) (connectors.Reader, error) {
-	return &busyReader{s: s, sub: sub}, nil
-}
-
-type busyReader struct {
-	s   *busySource
-	sub int
-	i   int
-}
-
-func (r *busyReader) Open(context.Context) error { return nil }
-func (r *busyReader) Close() error               { return nil }
-func (r *busyReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
-	if r.i >= 40 {
-		<-ctx.Done() // unbounded: nothing more, no end of stream
-		return nil, io.EOF
-	}
-	b := array.NewTimestampBuilder(r.s.alloc, arrow.FixedWidthTypes.Timestamp_ms.(*arrow.TimestampType))
-	defer b.Release()
-	b.Append(arrow.Timestamp((1-r.sub)*1_000_000 + r.i*10))
-	r.i++
-	col := b.NewArray()
-	defer col.Release()
-	return array.NewRecordBatch(tsSchema, []arrow.Array{col}, 1), nil
+// busyRows never block: 40 rows per subtask, subtask 0 1000 s ahead of
+// subtask 1, both in order; then each holds (unbounded, quiet).
+func busyRows(sub, i int) (int64, time.Duration, bool) {
+	return int64((1-sub)*1_000_000 + i*10), 0, i < 40
 }
 
 // slowOp passes records on after a pause (a busy downstream).
@@ -69,7 +40,7 @@ func TestBackpressureIsNotIdleness(t *testing.T) {
 	var counted int64
 	cfg := Config{Parallelism: 2, Alloc: alloc, ChannelCapacity: 1}.withDefaults()
 	sv := &Vertex{ID: 1, Name: "Source", Parallelism: 2, Out: tsSchema,
-		Source: &SourceSpec{Table: "ts", Connector: "test", Source: &busySource{alloc: alloc}, Stats: &connectors.SourceStats{},
+		Source: &SourceSpec{Table: "ts", Connector: "test", Source: &scriptSource{alloc: alloc, row: busyRows, hold: func(int) bool { return true }}, Stats: &connectors.SourceStats{},
 			Watermark: tsWatermark(), IdleTimeout: bpIdleTimeout}}
 	wv := &Vertex{ID: 2, Name: "WindowAggregate", Parallelism: 1, Out: out,
 		Ops: []*OpSpec{{Kind: "Slow", New: func() (operators.Operator, error) { return slowOp{}, nil }},

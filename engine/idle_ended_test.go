@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
@@ -16,50 +15,18 @@ import (
 	"github.com/weir-stream/weir/operators/window"
 )
 
-// pauseSource: subtask 0 emits 3 rows (t=0,10,20) and ends; subtask 1
-// emits t=0..90 step 10, pausing `pause` after its 3rd row.
-type pauseSource struct {
-	alloc memory.Allocator
-	pause time.Duration
-}
-
-func (s *pauseSource) Schema() *arrow.Schema { return tsSchema }
-func (s *pauseSource) Bounded() bool         { return true }
-func (s *pauseSource) MaxParallelism() int   { return 0 }
-func (s *pauseSource) Reader(sub, _ int) (connectors.Reader, error) {
-	return &pauseReader{s: s, sub: sub}, nil
-}
-
-type pauseReader struct {
-	s   *pauseSource
-	sub int
-	i   int
-}
-
-func (r *pauseReader) Open(context.Context) error { return nil }
-func (r *pauseReader) Close() error               { return nil }
-func (r *pauseReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
-	n := 3
-	if r.sub == 1 {
-		n = 10
-		if r.i == 3 {
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(r.s.pause):
-			}
+// pausedRows: subtask 0 emits 3 rows (t=0,10,20) and ends; subtask 1
+// emits t=0..90 step 10, pausing `pause` before its 4th row.
+func pausedRows(pause time.Duration) func(sub, i int) (int64, time.Duration, bool) {
+	return func(sub, i int) (int64, time.Duration, bool) {
+		if sub == 0 {
+			return int64(i * 10), 0, i < 3
 		}
+		if i == 3 {
+			return int64(i * 10), pause, true
+		}
+		return int64(i * 10), 0, i < 10
 	}
-	if r.i >= n {
-		return nil, io.EOF
-	}
-	b := array.NewTimestampBuilder(r.s.alloc, arrow.FixedWidthTypes.Timestamp_ms.(*arrow.TimestampType))
-	defer b.Release()
-	b.Append(arrow.Timestamp(r.i * 10))
-	r.i++
-	col := b.NewArray()
-	defer col.Release()
-	return array.NewRecordBatch(tsSchema, []arrow.Array{col}, 1), nil
 }
 
 type countSink struct{ rows *int64 }
@@ -85,7 +52,7 @@ func TestIdleInputBesideEndedInputKeepsRows(t *testing.T) {
 	var counted int64
 	cfg := Config{Parallelism: 2, Alloc: alloc, ChannelCapacity: 2}.withDefaults()
 	sv := &Vertex{ID: 1, Name: "Source", Parallelism: 2, Out: tsSchema,
-		Source: &SourceSpec{Table: "ts", Connector: "test", Source: &pauseSource{alloc: alloc, pause: 300 * time.Millisecond}, Stats: &connectors.SourceStats{},
+		Source: &SourceSpec{Table: "ts", Connector: "test", Source: &scriptSource{alloc: alloc, row: pausedRows(300 * time.Millisecond)}, Stats: &connectors.SourceStats{},
 			Watermark: tsWatermark(), IdleTimeout: 50 * time.Millisecond}}
 	wv := &Vertex{ID: 2, Name: "WindowAggregate", Parallelism: 1, Out: out,
 		Ops:  []*OpSpec{{Kind: "WindowAggregate", New: func() (operators.Operator, error) { return window.New(spec, tsSchema, out) }}},

@@ -292,36 +292,17 @@ func TestBackpressureBoundsInFlightRows(t *testing.T) {
 	}
 }
 
-// wmOp records the watermarks it sees and forwards records.
-type wmOp struct {
-	mu  sync.Mutex
-	wms []int64
-}
-
-func (o *wmOp) Open(context.Context, *operators.Env) error     { return nil }
-func (o *wmOp) Close(context.Context, operators.Emitter) error { return nil }
-func (o *wmOp) Process(ctx context.Context, _ int, rec arrow.RecordBatch, out operators.Emitter) error {
-	rec.Retain()
-	return out.Emit(ctx, rec)
-}
-func (o *wmOp) OnWatermark(_ context.Context, wm int64, _ operators.Emitter) (int64, error) {
-	o.mu.Lock()
-	o.wms = append(o.wms, wm)
-	o.mu.Unlock()
-	return wm, nil
-}
-
 func TestChainedOperatorSeesFinalWatermark(t *testing.T) {
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
-	op := &wmOp{}
+	op := &watchOp{}
 	spec := &OpSpec{Kind: "Watch", New: func() (operators.Operator, error) { return op, nil }}
 	job := testJob(t, alloc, &seqSource{n: 100, batch: 10, alloc: alloc}, 1, []*OpSpec{spec}, newCollectSink(), 1, Forward)
 	if err := job.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if len(op.wms) != 1 || op.wms[0] != MaxWatermark {
-		t.Fatalf("watermarks %v, want exactly [+inf] at end of input", op.wms)
+	if wms := op.seen(); len(wms) != 1 || wms[0] != MaxWatermark {
+		t.Fatalf("watermarks %v, want exactly [+inf] at end of input", wms)
 	}
 }
 

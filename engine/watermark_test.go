@@ -19,53 +19,60 @@ import (
 
 var tsSchema = arrow.NewSchema([]arrow.Field{{Name: "ts", Type: arrow.FixedWidthTypes.Timestamp_ms, Nullable: true}}, nil)
 
-// tsSource: subtask s emits rows with times s*1000 + i*step for i < n; a
-// subtask listed in silent never emits and blocks until cancelled; with
-// endless set, the other subtasks keep producing until cancelled.
-type tsSource struct {
-	n, step int
-	silent  map[int]bool
-	endless bool
-	alloc   memory.Allocator
+// scriptSource emits one-row records of tsSchema. row(sub, i) gives
+// subtask sub's i-th event time, a pause to wait before emitting it, and
+// whether there is such a row; a subtask without more rows ends, or, when
+// hold(sub) is true, blocks until cancelled (an unbounded, quiet input).
+type scriptSource struct {
+	alloc memory.Allocator
+	row   func(sub, i int) (ts int64, pause time.Duration, ok bool)
+	hold  func(sub int) bool
 }
 
-func (s *tsSource) Schema() *arrow.Schema { return tsSchema }
-func (s *tsSource) Bounded() bool         { return len(s.silent) == 0 && !s.endless }
-func (s *tsSource) MaxParallelism() int   { return 0 }
-func (s *tsSource) Reader(sub, _ int) (connectors.Reader, error) {
-	return &tsReader{s: s, sub: sub}, nil
+func (s *scriptSource) Schema() *arrow.Schema { return tsSchema }
+func (s *scriptSource) Bounded() bool         { return s.hold == nil }
+func (s *scriptSource) MaxParallelism() int   { return 0 }
+func (s *scriptSource) Reader(sub, _ int) (connectors.Reader, error) {
+	return &scriptReader{s: s, sub: sub}, nil
 }
 
-type tsReader struct {
-	s   *tsSource
-	sub int
-	i   int
+type scriptReader struct {
+	s      *scriptSource
+	sub, i int
 }
 
-func (r *tsReader) Open(context.Context) error { return nil }
-func (r *tsReader) Close() error               { return nil }
-func (r *tsReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
-	if r.s.silent[r.sub] {
-		<-ctx.Done()
-		return nil, ctx.Err()
-	}
-	if r.i >= r.s.n && !r.s.endless {
+func (r *scriptReader) Open(context.Context) error { return nil }
+func (r *scriptReader) Close() error               { return nil }
+func (r *scriptReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
+	ts, pause, ok := r.s.row(r.sub, r.i)
+	if !ok {
+		if r.s.hold != nil && r.s.hold(r.sub) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
 		return nil, io.EOF
 	}
-	if r.s.endless {
+	if pause > 0 {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(time.Millisecond):
+		case <-time.After(pause):
 		}
 	}
+	r.i++
 	b := array.NewTimestampBuilder(r.s.alloc, arrow.FixedWidthTypes.Timestamp_ms.(*arrow.TimestampType))
 	defer b.Release()
-	b.Append(arrow.Timestamp(r.sub*1000 + r.i*r.s.step))
-	r.i++
+	b.Append(arrow.Timestamp(ts))
 	col := b.NewArray()
 	defer col.Release()
 	return array.NewRecordBatch(tsSchema, []arrow.Array{col}, 1), nil
+}
+
+// stepRows: subtask s emits s*1000 + i*step for i < n.
+func stepRows(n, step int) func(sub, i int) (int64, time.Duration, bool) {
+	return func(sub, i int) (int64, time.Duration, bool) {
+		return int64(sub*1000 + i*step), 0, i < n
+	}
 }
 
 // tsWatermark is WATERMARK FOR ts AS ts - INTERVAL '0.5' SECOND.
@@ -100,7 +107,7 @@ func (o *watchOp) seen() []int64 {
 }
 
 // wmJob: source (par 2) -> rebalance -> watch op + blackhole-like sink (par 1).
-func wmJob(t *testing.T, alloc memory.Allocator, src *tsSource, idle time.Duration, op *watchOp) *Job {
+func wmJob(t *testing.T, alloc memory.Allocator, src connectors.Source, idle time.Duration, op *watchOp) *Job {
 	t.Helper()
 	cfg := Config{Parallelism: 2, Alloc: alloc, ChannelCapacity: 2}.withDefaults()
 	sv := &Vertex{ID: 1, Name: "Source: ts", Parallelism: 2, Out: tsSchema,
@@ -118,7 +125,7 @@ func TestWatermarkReachesEndAndIsMonotonic(t *testing.T) {
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	op := &watchOp{}
-	job := wmJob(t, alloc, &tsSource{n: 100, step: 10, alloc: alloc}, 0, op)
+	job := wmJob(t, alloc, &scriptSource{alloc: alloc, row: stepRows(100, 10)}, 0, op)
 	if err := job.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +212,13 @@ func TestIdleInputDoesNotStallWatermarks(t *testing.T) {
 	defer alloc.AssertSize(t, 0)
 	for _, idle := range []time.Duration{0, 50 * time.Millisecond} {
 		op := &watchOp{}
-		src := &tsSource{n: 1 << 30, step: 10, silent: map[int]bool{1: true}, endless: true, alloc: alloc}
+		// Subtask 0 produces a row every millisecond forever; subtask 1
+		// never produces anything and never ends.
+		src := &scriptSource{alloc: alloc,
+			row: func(sub, i int) (int64, time.Duration, bool) {
+				return int64(i * 10), time.Millisecond, sub == 0
+			},
+			hold: func(int) bool { return true }}
 		job := wmJob(t, alloc, src, idle, op)
 		done := make(chan error, 1)
 		go func() { done <- job.Run(context.Background()) }()

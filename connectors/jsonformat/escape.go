@@ -12,6 +12,11 @@ var plainASCII = func() (t [utf8.RuneSelf]bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendString appends s as a quoted JSON string, exactly as the Encoder
+// renders VARCHAR values; for other packages that write JSON text (Kafka
+// headers).
+func AppendString(dst, s []byte) []byte { return appendString(dst, s) }
+
 // appendString appends s as a quoted JSON string: quotes, backslashes and
 // control characters escaped, invalid UTF-8 replaced by U+FFFD, and
 // U+2028/U+2029 escaped so the output is also valid JavaScript.

@@ -1,71 +1,33 @@
 package kafka
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
-	"unicode/utf8"
 
+	json "github.com/goccy/go-json"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/weir-stream/weir/connectors/jsonformat"
 )
 
 // appendHeadersJSON renders headers as a JSON object of name -> value
-// text, in message order (a repeated name appears repeatedly). Invalid
-// UTF-8 becomes U+FFFD.
+// text, in message order (a repeated name appears repeatedly), escaped as
+// the JSON encoder escapes strings (invalid UTF-8 becomes U+FFFD).
 func appendHeadersJSON(dst []byte, hs []kgo.RecordHeader) []byte {
 	dst = append(dst, '{')
 	for i, h := range hs {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, h.Key)
+		dst = jsonformat.AppendString(dst, []byte(h.Key))
 		dst = append(dst, ':')
 		if h.Value == nil {
 			dst = append(dst, "null"...)
 		} else {
-			dst = appendJSONString(dst, string(h.Value))
+			dst = jsonformat.AppendString(dst, h.Value)
 		}
 	}
 	return append(dst, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string literal.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, "\ufffd"...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }
 
 // parseHeadersJSON reads a 'headers' column value: a JSON object of

@@ -26,8 +26,8 @@ type bidRow struct {
 }
 
 // measure runs fn in this process and returns its CPU time (getrusage,
-// so GC work counts) and wall time. Peak RSS is not separable in-process.
-func measure(b *testing.B, fn func() int64) runStats {
+// so GC work counts) and wall time; fn must return want rows.
+func measure(b *testing.B, want int64, fn func() int64) runStats {
 	b.Helper()
 	runtime.GC()
 	var before, after syscall.Rusage
@@ -40,8 +40,8 @@ func measure(b *testing.B, fn func() int64) runStats {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
 		b.Fatal(err)
 	}
-	if rows != bidsIn(fileEvents) {
-		b.Fatalf("baseline decoded %d rows, want %d", rows, bidsIn(fileEvents))
+	if rows != want {
+		b.Fatalf("baseline saw %d rows, want %d", rows, want)
 	}
 	cpu := time.Duration(after.Utime.Nano() - before.Utime.Nano() + after.Stime.Nano() - before.Stime.Nano())
 	return runStats{cpu: cpu, wall: wall}

@@ -119,32 +119,20 @@ func BenchmarkGenerator(b *testing.B) {
 func BenchmarkJSONFile(b *testing.B) {
 	bin := weirBinary(b)
 	dir := b.TempDir()
-	gen := fmt.Sprintf(`CREATE TABLE bid (
-  auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR,
-  date_time TIMESTAMP(3), extra VARCHAR
-) WITH ('connector' = 'nexmark', 'table' = 'bid', 'events.num' = '%d');
-CREATE TABLE f (
-  auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR,
-  date_time TIMESTAMP(3), extra VARCHAR
-) WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
-INSERT INTO f SELECT * FROM bid;`, fileEvents)
-	runWeir(b, bin, dir, gen)
-	if st, err := os.Stat(filepath.Join(dir, "bids.jsonl")); err == nil {
-		b.Logf("bids.jsonl: %d MB", st.Size()>>20)
-	}
+	writeBidFile(b, bin, dir, fileEvents)
 	// Baselines in the same run: a plain Go decode of every line into a
 	// struct with goccy/go-json, and arrow-go's own JSON reader.
 	b.Run("baseline-gojson-struct", func(b *testing.B) {
 		var s runStats
 		for i := 0; i < b.N; i++ {
-			s = measure(b, func() int64 { return decodeWithGoJSON(b, filepath.Join(dir, "bids.jsonl")) })
+			s = measure(b, bidsIn(fileEvents), func() int64 { return decodeWithGoJSON(b, filepath.Join(dir, "bids.jsonl")) })
 		}
 		report(b, bidsIn(fileEvents), s)
 	})
 	b.Run("baseline-arrow-jsonreader", func(b *testing.B) {
 		var s runStats
 		for i := 0; i < b.N; i++ {
-			s = measure(b, func() int64 { return decodeWithArrowReader(b, filepath.Join(dir, "bids.jsonl")) })
+			s = measure(b, bidsIn(fileEvents), func() int64 { return decodeWithArrowReader(b, filepath.Join(dir, "bids.jsonl")) })
 		}
 		report(b, bidsIn(fileEvents), s)
 	})
@@ -157,5 +145,24 @@ INSERT INTO f SELECT * FROM bid;`, fileEvents)
 			}
 			report(b, bidsIn(fileEvents), s)
 		})
+	}
+}
+
+// writeBidFile has weir write events Nexmark events' bids to
+// dir/bids.jsonl (the input of the JSON-file benchmarks).
+func writeBidFile(b *testing.B, bin, dir string, events int) {
+	b.Helper()
+	gen := fmt.Sprintf(`CREATE TABLE bid (
+  auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR,
+  date_time TIMESTAMP(3), extra VARCHAR
+) WITH ('connector' = 'nexmark', 'table' = 'bid', 'events.num' = '%d');
+CREATE TABLE f (
+  auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR,
+  date_time TIMESTAMP(3), extra VARCHAR
+) WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
+INSERT INTO f SELECT * FROM bid;`, events)
+	runWeir(b, bin, dir, gen)
+	if st, err := os.Stat(filepath.Join(dir, "bids.jsonl")); err == nil {
+		b.Logf("bids.jsonl: %d MB", st.Size()>>20)
 	}
 }

@@ -2,12 +2,7 @@ package bench
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/weir-stream/weir/connectors/nexmark"
 )
@@ -56,14 +51,14 @@ func BenchmarkWindowGenerator(b *testing.B) {
 	b.Run("baseline-generator-events-only", func(b *testing.B) {
 		var s runStats
 		for i := 0; i < b.N; i++ {
-			s = measureN(b, bids, generateBids)
+			s = measure(b, bids, generateBids)
 		}
 		report(b, bids, s)
 	})
 	b.Run("baseline-gomap-hop-count", func(b *testing.B) {
 		var s runStats
 		for i := 0; i < b.N; i++ {
-			s = measureN(b, bids, hopCountBaseline)
+			s = measure(b, bids, hopCountBaseline)
 		}
 		report(b, bids, s)
 	})
@@ -85,19 +80,7 @@ func BenchmarkWindowGenerator(b *testing.B) {
 func BenchmarkWindowJSONFile(b *testing.B) {
 	bin := weirBinary(b)
 	dir := b.TempDir()
-	gen := fmt.Sprintf(`CREATE TABLE bid (
-  auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR,
-  date_time TIMESTAMP(3), extra VARCHAR
-) WITH ('connector' = 'nexmark', 'table' = 'bid', 'events.num' = '%d');
-CREATE TABLE f (
-  auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR,
-  date_time TIMESTAMP(3), extra VARCHAR
-) WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
-INSERT INTO f SELECT * FROM bid;`, windowEvents)
-	runWeir(b, bin, dir, gen)
-	if st, err := os.Stat(filepath.Join(dir, "bids.jsonl")); err == nil {
-		b.Logf("bids.jsonl: %d MB", st.Size()>>20)
-	}
+	writeBidFile(b, bin, dir, windowEvents)
 	opts := "'connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json'"
 	for _, q := range windowQueries {
 		b.Run(q.name, func(b *testing.B) {
@@ -160,26 +143,4 @@ func hopCountBaseline() int64 {
 		panic(fmt.Sprintf("baseline counted %d window memberships for %d bids", sum, rows))
 	}
 	return rows
-}
-
-// measureN runs fn in this process and returns its CPU time (getrusage,
-// so GC work counts) and wall time; fn must return want rows.
-func measureN(b *testing.B, want int64, fn func() int64) runStats {
-	b.Helper()
-	runtime.GC()
-	var before, after syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	rows := fn()
-	wall := time.Since(start)
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
-		b.Fatal(err)
-	}
-	if rows != want {
-		b.Fatalf("baseline saw %d rows, want %d", rows, want)
-	}
-	cpu := time.Duration(after.Utime.Nano() - before.Utime.Nano() + after.Stime.Nano() - before.Stime.Nano())
-	return runStats{cpu: cpu, wall: wall}
 }
