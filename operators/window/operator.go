@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/weir-stream/weir/operators"
+	"github.com/weir-stream/weir/operators/windowspec"
 )
 
 // noWatermark is the watermark before the first one arrives.
@@ -107,6 +108,9 @@ func newOp(spec Spec, in, out *arrow.Schema) (*op, error) {
 	case Hop:
 		if w.Size <= 0 || w.Slide <= 0 {
 			return nil, fmt.Errorf("%w: HOP slide and size must be positive, got %d and %d ms", ErrSpec, w.Slide, w.Size)
+		}
+		if n := windowspec.PanesPerWindow(w.Slide, w.Size); n > windowspec.MaxPanesPerWindow {
+			return nil, fmt.Errorf("%w: HOP(slide %d ms, size %d ms) combines %d panes per window; at most %d", ErrSpec, w.Slide, w.Size, n, windowspec.MaxPanesPerWindow)
 		}
 		o.panes = newPanes(w.Slide, w.Size)
 	case Session:

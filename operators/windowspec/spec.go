@@ -130,3 +130,22 @@ func Interval(ms int64) string {
 	}
 	return fmt.Sprintf("INTERVAL '%d' MILLISECOND", ms)
 }
+
+// MaxPanesPerWindow bounds how many panes of gcd(slide, size) a HOP window
+// combines when it fires: a HOP with a tiny slide and a huge size (1 ms
+// and 1 day) would otherwise combine tens of millions of panes per key
+// every slide.
+const MaxPanesPerWindow = 100_000
+
+// PanesPerWindow is size / gcd(slide, size): the panes a HOP window of
+// this shape combines.
+func PanesPerWindow(slide, size int64) int64 {
+	a, b := slide, size
+	for b != 0 {
+		a, b = b, a%b
+	}
+	if a <= 0 {
+		return 0
+	}
+	return size / a
+}

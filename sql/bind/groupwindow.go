@@ -94,6 +94,11 @@ func (sc *stmtCtx) groupWindow(e *ast.FuncCallExpr, name string, input plan.Node
 		w.spec.Size = ivs[0]
 	case windowspec.Hop:
 		w.spec.Slide, w.spec.Size = ivs[0], ivs[1]
+		if n := windowspec.PanesPerWindow(w.spec.Slide, w.spec.Size); n > windowspec.MaxPanesPerWindow {
+			sc.errorf(off, "%s with slide %s and size %s would combine %d panes of gcd(slide, size) per window each time one fires; at most %d are supported (use a larger slide, or a slide that divides the size)",
+				name, windowspec.Interval(w.spec.Slide), windowspec.Interval(w.spec.Size), n, windowspec.MaxPanesPerWindow)
+			return nil
+		}
 	case windowspec.Session:
 		w.spec.Gap = ivs[0]
 	}

@@ -62,3 +62,5 @@ SELECT COUNT(DISTINCT auction, bidder) FROM bid GROUP BY TUMBLE(date_time, INTER
 -- ERROR 61:8: COUNT takes one argument, got 2
 SELECT HOP(date_time, INTERVAL '1' SECOND, INTERVAL '5' SECOND) FROM bid GROUP BY TUMBLE(date_time, INTERVAL '1' SECOND);
 -- ERROR 63:8: HOP is a group window function: it can only be an item of GROUP BY
+SELECT COUNT(*) FROM bid GROUP BY HOP(date_time, INTERVAL '1' SECOND, INTERVAL '2' DAY);
+-- ERROR 65:35: HOP with slide INTERVAL '1' SECOND and size INTERVAL '2' DAY would combine 172800 panes of gcd(slide, size) per window each time one fires; at most 100000 are supported (use a larger slide, or a slide that divides the size)
