@@ -137,31 +137,15 @@ func ts(ms int64) string {
 // parallelism 1 and 4 and compares the sink's rows with a plain-Go
 // computation over the same events.
 func TestNexmarkMatchesReference(t *testing.T) {
-	cfg, err := nexmark.ParseOptions(map[string]string{"table": "bid", "events.num": fmt.Sprint(nexmarkEvents)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen := nexmark.NewGenerator(cfg)
-	var bids []*nexmark.Bid
-	for n := int64(0); n < nexmarkEvents; n++ {
-		if e := gen.Event(n); e.Bid != nil {
-			bids = append(bids, e.Bid)
-		}
-	}
+	bids := generatedBids(t, map[string]string{"events.num": fmt.Sprint(nexmarkEvents)})
 	for _, q := range nexmarkQueries {
-		var want strings.Builder
-		rows := 0
+		var refRows []map[string]any
 		for _, b := range bids {
 			if r := q.ref(b); r != nil {
-				data, err := gojson.Marshal(r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want.Write(data)
-				want.WriteByte('\n')
-				rows++
+				refRows = append(refRows, r)
 			}
 		}
+		want, rows := jsonLines(t, refRows), len(refRows)
 		if rows == 0 {
 			t.Fatalf("%s: the reference selects no rows; the test would prove nothing", q.name)
 		}
@@ -185,8 +169,45 @@ func TestNexmarkMatchesReference(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				compareRows(t, q.name, string(got), want.String())
+				compareRows(t, q.name, string(got), want)
 			})
 		}
 	}
+}
+
+// generatedBids are the bids among the generator's events under opts
+// (plus 'table' = 'bid'): the input of the reference computations.
+func generatedBids(t *testing.T, opts map[string]string) []*nexmark.Bid {
+	t.Helper()
+	all := map[string]string{"table": "bid"}
+	for k, v := range opts {
+		all[k] = v
+	}
+	cfg, err := nexmark.ParseOptions(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := nexmark.NewGenerator(cfg)
+	var bids []*nexmark.Bid
+	for n := int64(0); n < cfg.EventsNum; n++ {
+		if e := gen.Event(n); e.Bid != nil {
+			bids = append(bids, e.Bid)
+		}
+	}
+	return bids
+}
+
+// jsonLines renders rows as JSON lines, the form compareRows reads.
+func jsonLines(t *testing.T, rows []map[string]any) string {
+	t.Helper()
+	var b strings.Builder
+	for _, r := range rows {
+		data, err := gojson.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(data)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

@@ -6,11 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	gojson "github.com/goccy/go-json"
 
 	"github.com/weir-stream/weir/connectors/nexmark"
 	"github.com/weir-stream/weir/engine"
@@ -129,18 +127,8 @@ GROUP BY B.bidder, SESSION(B.date_time, INTERVAL '10' SECOND);`,
 // reference. Each generator subtask produces its events in time order
 // and the watermark trails by 4 s, so no row may be late.
 func TestNexmarkWindowsMatchReference(t *testing.T) {
-	cfg, err := nexmark.ParseOptions(map[string]string{"table": "bid",
+	bids := generatedBids(t, map[string]string{
 		"events.num": fmt.Sprint(nexmarkWindowEvents), "first-event.rate": fmt.Sprint(nexmarkWindowRate)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen := nexmark.NewGenerator(cfg)
-	var bids []*nexmark.Bid
-	for n := int64(0); n < nexmarkWindowEvents; n++ {
-		if e := gen.Event(n); e.Bid != nil {
-			bids = append(bids, e.Bid)
-		}
-	}
 	for _, q := range nexmarkWindowQueries {
 		rows := q.ref(bids)
 		// Non-trivial: many windows, and (for q5 and q11) many keys with
@@ -149,15 +137,7 @@ func TestNexmarkWindowsMatchReference(t *testing.T) {
 		if len(rows) < minRows {
 			t.Fatalf("%s: the reference has %d rows, want at least %d; the test would prove little", q.name, len(rows), minRows)
 		}
-		var want strings.Builder
-		for _, r := range rows {
-			data, err := gojson.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want.Write(data)
-			want.WriteByte('\n')
-		}
+		want := jsonLines(t, rows)
 		for _, par := range []int{1, 4} {
 			t.Run(fmt.Sprintf("%s_par%d", q.name, par), func(t *testing.T) {
 				t.Parallel()
@@ -181,7 +161,7 @@ func TestNexmarkWindowsMatchReference(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				compareRows(t, q.name, string(got), want.String())
+				compareRows(t, q.name, string(got), want)
 			})
 		}
 	}
