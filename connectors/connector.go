@@ -39,6 +39,9 @@ type SourceConfig struct {
 	Alloc memory.Allocator
 	// Stats receives the source's counters; shared by all its readers.
 	Stats *SourceStats
+	// Checkpointing is set when the job takes checkpoints (`weir run
+	// --state-dir`): readers must then implement Positioner.
+	Checkpointing bool
 	// Logger is for operational messages.
 	Logger *slog.Logger
 }
@@ -172,6 +175,10 @@ type SinkConfig struct {
 	Alloc memory.Allocator
 	// Logger is for operational messages.
 	Logger *slog.Logger
+	// Checkpointing is set when the job takes checkpoints (`weir run
+	// --state-dir`): writers that implement Committer are then committed
+	// at checkpoints, and the sink, if a Recoverer, is recovered first.
+	Checkpointing bool
 }
 
 // Sink is a table opened for writing.

@@ -262,6 +262,8 @@ func (b *builder) openSource(scan *plan.Scan) (*SourceSpec, error) {
 		Alloc:     b.cfg.Alloc,
 		Stats:     stats,
 		Logger:    b.cfg.Logger,
+
+		Checkpointing: b.cfg.Checkpoint.Enabled(),
 	})
 	if err != nil {
 		return nil, optionError(t, err)
@@ -293,6 +295,7 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 		s, err := f(connectors.SinkConfig{
 			Table: p.Name, Schema: p.Query.Schema(), Options: map[string]string{"connector": "stdout"},
 			Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
+			Checkpointing: b.cfg.Checkpoint.Enabled(),
 		})
 		if err != nil {
 			return nil, diag.Errorf(p.Pos, "%v", err)
@@ -318,6 +321,7 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 	s, err := f(connectors.SinkConfig{
 		Table: t.Name, Schema: p.Query.Schema(), Options: sinkOpts, Metadata: sinkMetadata(t, p.Query.Schema()),
 		Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
+		Checkpointing: b.cfg.Checkpoint.Enabled(),
 	})
 	if err != nil {
 		return nil, optionError(t, err)

@@ -44,6 +44,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Registry maps connector names to factories (default builtin).
 	Registry *connectors.Registry
+	// Checkpoint turns on exactly-once checkpoints (off when its Dir is
+	// empty).
+	Checkpoint CheckpointConfig
 }
 
 func (c Config) withDefaults() Config {
@@ -75,5 +78,6 @@ func (c Config) withDefaults() Config {
 	if c.Registry == nil {
 		c.Registry = builtin.Registry()
 	}
+	c.Checkpoint = c.Checkpoint.withDefaults()
 	return c
 }

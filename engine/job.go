@@ -22,6 +22,12 @@ type Job struct {
 
 	stopOnce sync.Once
 	stopping chan struct{}
+	// manual asks the coordinator for a checkpoint now.
+	manual chan struct{}
+
+	// restore is the checkpoint this run resumes from (nil: fresh).
+	restore *restored
+	ckStats *checkpointStats
 
 	mu       sync.Mutex
 	counters map[int]*vertexCounters
@@ -92,7 +98,11 @@ func Compile(file string, src []byte, cfg Config) (*Job, error) {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
-	return &Job{name: name, cfg: cfg, prog: prog, graph: g, stopping: make(chan struct{})}, nil
+	j := &Job{name: name, cfg: cfg, prog: prog, graph: g, stopping: make(chan struct{}), manual: make(chan struct{}, 1)}
+	if cfg.Checkpoint.Enabled() {
+		j.ckStats = &checkpointStats{}
+	}
+	return j, nil
 }
 
 // Name is the job's name: SET 'pipeline.name', else the file's base name.
@@ -104,19 +114,23 @@ func (j *Job) Graph() *Graph { return j.graph }
 // Program is the compiled SQL the job runs.
 func (j *Job) Program() *sql.Program { return j.prog }
 
-// Stop asks the job to end gracefully: sources stop reading, everything
-// already read flows through, sinks commit, and Run returns nil. Safe to
-// call more than once and from any goroutine.
+// Stop asks the job to end gracefully, and Run then returns nil. Without
+// checkpoints, sources stop reading, everything already read flows
+// through (windows fire) and sinks commit. With checkpoints, the job
+// takes a final checkpoint instead, commits its sinks and stops, leaving
+// open windows in the checkpoint for the next run. Safe to call more than
+// once and from any goroutine.
 func (j *Job) Stop() {
 	j.stopOnce.Do(func() { close(j.stopping) })
 }
 
-func (j *Job) stopRequested() bool {
+// TriggerCheckpoint asks a checkpointing job for a checkpoint now, on top
+// of the periodic ones; it does not wait for it (see Checkpoints). It
+// does nothing when the job does not checkpoint or one is pending.
+func (j *Job) TriggerCheckpoint() {
 	select {
-	case <-j.stopping:
-		return true
+	case j.manual <- struct{}{}:
 	default:
-		return false
 	}
 }
 
@@ -171,7 +185,28 @@ func (j *Job) Run(ctx context.Context) error {
 	j.counters = map[int]*vertexCounters{}
 	j.mu.Unlock()
 
+	var ck *coordinator
+	if j.cfg.Checkpoint.Enabled() {
+		var err error
+		if ck, err = j.openCheckpoints(ctx); err != nil {
+			return err
+		}
+		defer ck.store.Close()
+	}
 	tasks, chans := j.wire()
+	if ck != nil {
+		ck.ntasks = len(tasks)
+		ck.events = make(chan ack, 2*len(tasks))
+		ck.finals = map[int]ack{}
+		ck.manual = j.manual
+		for i, t := range tasks {
+			t.idx = i
+			t.ck, t.epoch = ck, ck.next
+			if t.v.Source != nil {
+				t.trigger = ck.register()
+			}
+		}
+	}
 
 	var wg sync.WaitGroup
 	errs := make([]error, len(tasks))
@@ -185,7 +220,18 @@ func (j *Job) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	tasksDone := make(chan struct{})
+	ckDone := make(chan error, 1)
+	if ck != nil {
+		go func() { ckDone <- ck.run(ctx, tasksDone) }()
+	}
 	wg.Wait()
+	close(tasksDone)
+	if ck != nil {
+		if err := <-ckDone; err != nil {
+			cancel(err)
+		}
+	}
 	j.logDrops()
 
 	// Release whatever a failure left in flight.
@@ -205,6 +251,15 @@ func (j *Job) Run(ctx context.Context) error {
 	failed := ctx.Err() != nil
 	for _, err := range errs {
 		failed = failed || err != nil
+	}
+	if ck != nil && !failed {
+		if err := ck.finish(ctx); err != nil {
+			cancel(err)
+			failed = true
+		}
+	}
+	if ck != nil {
+		j.logCheckpoints()
 	}
 	commitErr := j.finishSinks(context.WithoutCancel(ctx), failed)
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {

@@ -16,6 +16,10 @@ const (
 	// timeout; ignore it in the minimum watermark until it sends again.
 	msgIdle
 	msgEOS
+	// msgBarrier: checkpoint epoch's barrier; everything before it on the
+	// channel belongs to the epoch, everything after to the next. A stop
+	// barrier is the last message: the job stops after that checkpoint.
+	msgBarrier
 )
 
 // MaxWatermark is the watermark of an input that has ended: +infinity.
@@ -27,7 +31,9 @@ const MinWatermark int64 = math.MinInt64
 // message travels on a channel between subtasks. A data message owns its
 // record: the receiver releases it.
 type message struct {
-	kind msgKind
-	rec  arrow.RecordBatch
-	wm   int64
+	kind  msgKind
+	rec   arrow.RecordBatch
+	wm    int64
+	epoch uint64 // msgBarrier
+	stop  bool   // msgBarrier: a stop barrier
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -144,19 +145,24 @@ func maxTimestamp(a arrow.Array) int64 {
 }
 
 // readResult is one Read's outcome, passed from the reading goroutine,
-// with the reader's split state taken right after that Read (a reader is
-// only ever called from one goroutine at a time).
+// with the reader's split state and position taken right after that Read
+// (a reader is only ever called from one goroutine at a time). A result
+// with barrier set is a checkpoint barrier to inject instead.
 type readResult struct {
-	rec    arrow.RecordBatch
-	err    error
-	split  int
-	splits []int
+	rec     arrow.RecordBatch
+	err     error
+	split   int
+	splits  []int
+	pos     []byte
+	barrier *message
 }
 
-// runSource reads the source until it ends or the job is asked to stop.
-// After every record it advances the subtask's watermark (if the table
-// declares one); with an idle timeout, a subtask that reads nothing for
-// that long tells its downstream it is idle.
+// runSource reads the source until it ends, the job is asked to stop, or
+// a stop barrier passed. After every record it advances the subtask's
+// watermark (if the table declares one); with an idle timeout, a subtask
+// that reads nothing for that long tells its downstream it is idle. With
+// checkpoints, it injects the coordinator's barriers between records,
+// and Stop reaches it as a stop barrier rather than as the end of input.
 func (t *task) runSource(ctx context.Context) error {
 	spec := t.v.Source
 	r, err := spec.Source.Reader(t.subtask, t.v.Parallelism)
@@ -164,11 +170,34 @@ func (t *task) runSource(ctx context.Context) error {
 		return fmt.Errorf("source %s: %w", spec.Table, err)
 	}
 	defer r.Close()
+	var positioner connectors.Positioner
+	stopCh := t.job.stopping
+	if t.ck != nil {
+		var ok bool
+		if positioner, ok = r.(connectors.Positioner); !ok {
+			return fmt.Errorf("source %s: the %s connector cannot take part in checkpoints (its reader has no position to save)", spec.Table, spec.Connector)
+		}
+		// Stop reaches a checkpointing source as a stop barrier.
+		stopCh = nil
+		if st := t.restoredState; st != nil && st.Position != nil {
+			if err := positioner.Restore(st.Position); err != nil {
+				return fmt.Errorf("source %s: restoring checkpoint %d: %w", spec.Table, t.job.restore.cp.Epoch, err)
+			}
+		}
+	}
+	stopped := func() bool {
+		select {
+		case <-stopCh:
+			return true
+		default:
+			return false
+		}
+	}
 	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		select {
-		case <-t.job.stopping:
+		case <-stopCh:
 			cancel()
 		case <-readCtx.Done():
 		}
@@ -180,51 +209,68 @@ func (t *task) runSource(ctx context.Context) error {
 		}
 	}
 	if err := r.Open(readCtx); err != nil {
-		if t.job.stopRequested() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
-			return nil
+		if stopped() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
+			return t.sourceEnded(ctx)
 		}
 		return fmt.Errorf("source %s: %w", spec.Table, err)
 	}
+	if positioner != nil {
+		if t.pos, err = positioner.Position(); err != nil {
+			return fmt.Errorf("source %s: position: %w", spec.Table, err)
+		}
+	}
 	sr, _ := r.(connectors.SplitReader)
-	var clock *splitClock
+	if st := t.restoredState; st != nil && gen != nil && st.Splits != nil {
+		t.clock = newSplitClock(nil, spec.IdleTimeout, 0)
+		maps.Copy(t.clock.wm, st.Splits)
+		for s := range st.Splits {
+			t.clock.last[s] = 0
+		}
+	}
 	// waited is the source's waiting clock: the total time spent waiting
 	// for the reader, which is what split idleness is measured on.
 	var waited time.Duration
-	// split and splits describe the record just read.
-	var split int
-	var splits []int
-	next := func() (arrow.RecordBatch, error) {
-		rec, err := r.Read(readCtx)
+	next := func() readResult {
+		res := readResult{}
+		res.rec, res.err = r.Read(readCtx)
 		if sr != nil {
-			split, splits = sr.LastSplit(), sr.Splits()
+			res.split, res.splits = sr.LastSplit(), sr.Splits()
 		}
-		return rec, err
+		return res
 	}
-	if spec.IdleTimeout > 0 {
-		results, stop := readAhead(readCtx, r, sr)
+	if spec.IdleTimeout > 0 || t.ck != nil {
+		results, stop := readAhead(readCtx, r, sr, positioner)
 		defer stop()
-		wait := t.idleAware(ctx, readCtx, results, spec.IdleTimeout)
-		next = func() (arrow.RecordBatch, error) {
-			res := wait()
-			split, splits = res.split, res.splits
-			return res.rec, res.err
-		}
+		next = t.waitNext(ctx, readCtx, results, spec.IdleTimeout)
 	}
 	for {
-		if t.job.stopRequested() {
-			return nil
+		if stopped() {
+			return t.sourceEnded(ctx)
 		}
 		began := time.Now()
-		rec, err := next()
+		res := next()
 		waited += time.Since(began)
+		if res.barrier != nil {
+			if err := t.barrier(ctx, *res.barrier, 0); err != nil {
+				return err
+			}
+			if t.stopped {
+				return nil
+			}
+			continue
+		}
+		rec, err := res.rec, res.err
 		if errors.Is(err, io.EOF) {
-			return nil
+			if res.pos != nil {
+				t.pos = res.pos
+			}
+			return t.sourceEnded(ctx)
 		}
 		if err != nil {
 			// A read interrupted by Stop is the end of input; any other
 			// error, even one that races with Stop, fails the job.
-			if t.job.stopRequested() && ctx.Err() == nil && readCtx.Err() != nil && errors.Is(err, context.Canceled) {
-				return nil
+			if stopped() && ctx.Err() == nil && readCtx.Err() != nil && errors.Is(err, context.Canceled) {
+				return t.sourceEnded(ctx)
 			}
 			return fmt.Errorf("source %s: %w", spec.Table, err)
 		}
@@ -241,21 +287,39 @@ func (t *task) runSource(ctx context.Context) error {
 		if err := t.head.Emit(ctx, rec); err != nil {
 			return err
 		}
+		if res.pos != nil {
+			t.pos = res.pos
+		}
 		if gen != nil {
-			if clock == nil {
-				clock = newSplitClock(splitsOf(sr, splits), spec.IdleTimeout, waited)
+			if t.clock == nil {
+				t.clock = newSplitClock(splitsOf(sr, res.splits), spec.IdleTimeout, waited)
 			}
-			clock.observe(split, batchWM, waited)
+			t.clock.observe(res.split, batchWM, waited)
 			if sr != nil {
-				clock.sync(splits, waited)
+				t.clock.sync(res.splits, waited)
 			}
-			if wm, ok := clock.current(waited); ok && wm > t.wm {
+			if wm, ok := t.clock.current(waited); ok && wm > t.wm {
 				if err := t.setWatermark(ctx, wm); err != nil {
 					return err
 				}
 			}
 		}
 	}
+}
+
+// sourceEnded is where a source subtask's input ends (or drains after
+// Stop). With checkpoints, it first injects a barrier already triggered
+// for it, so that every triggered checkpoint reaches every subtask.
+func (t *task) sourceEnded(ctx context.Context) error {
+	if t.ck == nil {
+		return nil
+	}
+	if m, ok := t.ck.sourceEnded(t.trigger); ok {
+		if err := t.barrier(ctx, m, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // splitsOf lists a reader's splits: its own for a SplitReader, else the
@@ -267,27 +331,42 @@ func splitsOf(sr connectors.SplitReader, splits []int) []int {
 	return splits
 }
 
-// idleAware returns a read function that waits for the next result and,
-// when none comes for timeout after it started waiting, declares the
-// subtask idle downstream (once per quiet spell). A result that is
-// already waiting always wins over the timer, so a source slowed by
-// backpressure is never taken for idle.
-func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() readResult {
-	timer := time.NewTimer(timeout)
-	timer.Stop()
+// waitNext returns a read function that waits for the next result or
+// checkpoint barrier. With an idle timeout, when nothing comes for that
+// long after it started waiting, it declares the subtask idle downstream
+// (once per quiet spell). A result that is already waiting always wins
+// over the timer, so a source slowed by backpressure is never taken for
+// idle.
+func (t *task) waitNext(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() readResult {
+	var timer *time.Timer
+	var timerC <-chan time.Time
+	if timeout > 0 {
+		timer = time.NewTimer(timeout)
+		timer.Stop()
+	}
 	return func() readResult {
+		select {
+		case m := <-t.trigger:
+			return readResult{barrier: &m}
+		default:
+		}
 		select {
 		case res := <-results:
 			return res
 		default:
 		}
-		timer.Reset(timeout)
-		defer timer.Stop()
+		if timer != nil {
+			timer.Reset(timeout)
+			defer timer.Stop()
+			timerC = timer.C
+		}
 		for {
 			select {
 			case res := <-results:
 				return res
-			case <-timer.C:
+			case m := <-t.trigger:
+				return readResult{barrier: &m}
+			case <-timerC:
 				select {
 				case res := <-results:
 					return res
@@ -304,9 +383,11 @@ func (t *task) idleAware(ctx, readCtx context.Context, results <-chan readResult
 }
 
 // readAhead reads r on its own goroutine, so the source task can notice
-// idleness while a Read blocks. stop ends the goroutine (cancelling its
-// Read) and releases a record it could not hand over.
-func readAhead(ctx context.Context, r connectors.Reader, sr connectors.SplitReader) (<-chan readResult, func()) {
+// idleness and checkpoint barriers while a Read blocks. Each result
+// carries the reader's position after it (when p is set). stop ends the
+// goroutine (cancelling its Read) and releases a record it could not
+// hand over.
+func readAhead(ctx context.Context, r connectors.Reader, sr connectors.SplitReader, p connectors.Positioner) (<-chan readResult, func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	results := make(chan readResult)
 	done := make(chan struct{})
@@ -317,6 +398,16 @@ func readAhead(ctx context.Context, r connectors.Reader, sr connectors.SplitRead
 			res.rec, res.err = r.Read(ctx)
 			if sr != nil {
 				res.split, res.splits = sr.LastSplit(), sr.Splits()
+			}
+			if p != nil && (res.err == nil || errors.Is(res.err, io.EOF)) {
+				pos, err := p.Position()
+				if err != nil {
+					if res.rec != nil {
+						res.rec.Release()
+					}
+					res = readResult{err: fmt.Errorf("position: %w", err)}
+				}
+				res.pos = pos
 			}
 			rec, err := res.rec, res.err
 			select {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/weir-stream/weir/connectors"
 	"github.com/weir-stream/weir/operators"
@@ -16,6 +17,7 @@ type task struct {
 	job      *Job
 	v        *Vertex
 	subtask  int
+	idx      int // index among the job's subtasks
 	inputs   []chan message
 	router   *router
 	counters *vertexCounters
@@ -30,6 +32,31 @@ type task struct {
 	// idleOut while this subtask told its downstream the same.
 	idle    []bool
 	idleOut bool
+
+	// Checkpointing (ck is nil when the job does not checkpoint).
+	ck *coordinator
+	// trigger delivers the coordinator's barriers to a source subtask.
+	trigger chan message
+	// epoch is the checkpoint the records now flowing belong to: the
+	// next barrier's epoch.
+	epoch uint64
+	// ended[i] is set once input i delivered end-of-stream; blocked[i]
+	// while input i delivered the barrier being aligned.
+	ended, blocked []bool
+	aligning       bool
+	alignBarrier   message
+	alignStart     time.Time
+	// inputsChanged asks runInputs to rebuild its select cases.
+	inputsChanged bool
+	// stopped is set once a stop barrier passed: the subtask exits
+	// without flushing its operators (their state is in the checkpoint).
+	stopped bool
+	// pos is the source reader's position after the last record emitted.
+	pos   []byte
+	clock *splitClock
+	// restoredState is the subtask's part of the checkpoint the job
+	// resumes from (nil when it starts fresh).
+	restoredState *taskState
 }
 
 func (t *task) name() string {
@@ -45,15 +72,19 @@ func (t *task) run(ctx context.Context) (err error) {
 			err = fmt.Errorf("%s: internal error: %v", t.name(), r)
 		}
 	}()
+	t.wm = MinWatermark
 	if err := t.open(ctx); err != nil {
 		t.abort(ctx)
 		return fmt.Errorf("%s: %w", t.name(), err)
 	}
-	t.wm = MinWatermark
 	if t.v.Source != nil {
 		err = t.runSource(ctx)
 	} else {
 		err = t.runInputs(ctx)
+	}
+	if err == nil && t.stopped {
+		t.release(ctx)
+		return nil
 	}
 	if err != nil {
 		t.abort(ctx)
@@ -109,22 +140,36 @@ func (t *task) open(ctx context.Context) error {
 		next = &opEmitter{op: t.ops[i], name: t.v.Ops[i].Kind, next: next}
 	}
 	t.head = next
+	if t.job.restore != nil {
+		st, ok, err := t.job.restore.taskState(t.v.ID, t.subtask)
+		if err != nil {
+			return err
+		}
+		if ok {
+			t.restoredState = &st
+			return t.restoreOps(ctx, st)
+		}
+	}
 	return nil
 }
 
-// runInputs consumes the input channels until every one has ended.
+// runInputs consumes the input channels until every one has ended (or a
+// stop barrier passed). While a checkpoint barrier is being aligned, the
+// inputs that delivered it are not read.
 func (t *task) runInputs(ctx context.Context) error {
 	t.wms = make([]int64, len(t.inputs))
 	for i := range t.wms {
 		t.wms[i] = MinWatermark
 	}
+	t.ended = make([]bool, len(t.inputs))
+	t.blocked = make([]bool, len(t.inputs))
 	if len(t.inputs) == 1 {
 		ch := t.inputs[0]
 		for {
 			select {
 			case m := <-ch:
 				done, err := t.handle(ctx, 0, m)
-				if err != nil || done {
+				if err != nil || done || t.stopped {
 					return err
 				}
 			case <-ctx.Done():
@@ -134,27 +179,31 @@ func (t *task) runInputs(ctx context.Context) error {
 	}
 	cases := make([]reflect.SelectCase, 0, len(t.inputs)+1)
 	which := make([]int, 0, len(t.inputs))
-	cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())})
-	for i, ch := range t.inputs {
-		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)})
-		which = append(which, i)
-	}
-	for len(cases) > 1 {
+	t.inputsChanged = true
+	for {
+		if t.inputsChanged {
+			t.inputsChanged = false
+			cases = append(cases[:0], reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())})
+			which = which[:0]
+			for i, ch := range t.inputs {
+				if !t.ended[i] && !t.blocked[i] {
+					cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)})
+					which = append(which, i)
+				}
+			}
+			if len(cases) == 1 {
+				return nil
+			}
+		}
 		chosen, v, _ := reflect.Select(cases)
 		if chosen == 0 {
 			return context.Cause(ctx)
 		}
-		m := v.Interface().(message)
-		input := which[chosen-1]
-		if m.kind == msgEOS {
-			cases = append(cases[:chosen], cases[chosen+1:]...)
-			which = append(which[:chosen-1], which[chosen:]...)
-		}
-		if _, err := t.handle(ctx, input, m); err != nil {
+		done, err := t.handle(ctx, which[chosen-1], v.Interface().(message))
+		if err != nil || done || t.stopped {
 			return err
 		}
 	}
-	return nil
 }
 
 // handle processes one message from input; done reports that every input
@@ -171,12 +220,25 @@ func (t *task) handle(ctx context.Context, input int, m message) (done bool, err
 	case msgIdle:
 		t.setIdle(input, true)
 		return false, t.advance(ctx, input, t.wms[input])
+	case msgBarrier:
+		if t.blocked == nil {
+			t.ended, t.blocked = make([]bool, len(t.inputs)), make([]bool, len(t.inputs))
+		}
+		return false, t.onBarrier(ctx, input, m)
 	case msgEOS:
+		if t.ended == nil {
+			t.ended = make([]bool, len(t.inputs))
+		}
+		t.ended[input] = true
+		t.inputsChanged = true
 		if err := t.advance(ctx, input, MaxWatermark); err != nil {
 			return false, err
 		}
-		for _, w := range t.wms {
-			if w != MaxWatermark {
+		if err := t.maybeAligned(ctx); err != nil {
+			return false, err
+		}
+		for _, e := range t.ended {
+			if !e {
 				return false, nil
 			}
 		}
@@ -293,8 +355,13 @@ func (t *task) finish(ctx context.Context) error {
 		}
 	}
 	t.ops = nil
+	if t.ck != nil {
+		if err := t.finalState(ctx); err != nil {
+			return err
+		}
+	}
 	if t.writer != nil {
-		if p, ok := t.writer.(connectors.Preparer); ok {
+		if p, ok := t.writer.(connectors.Preparer); ok && t.ck == nil {
 			if err := p.Prepare(ctx); err != nil {
 				return fmt.Errorf("sink %s: %w", t.v.Sink.Table, err)
 			}
@@ -304,6 +371,23 @@ func (t *task) finish(ctx context.Context) error {
 		return nil
 	}
 	return t.router.broadcast(ctx, message{kind: msgEOS})
+}
+
+// release ends a subtask after a stop barrier: its operators' state is in
+// the checkpoint, so they close without emitting, and its sink writer is
+// handed to the job, which closes it once the checkpoint committed.
+func (t *task) release(ctx context.Context) {
+	for i := len(t.ops) - t.opened; i < len(t.ops); i++ {
+		if t.ops[i] != nil {
+			_ = t.ops[i].Close(ctx, discardEmitter{})
+		}
+	}
+	t.ops = nil
+	t.opened = 0
+	if t.writer != nil {
+		t.job.addPrepared(t.writer, t.name(), t.v.Sink.Table)
+		t.writer = nil
+	}
 }
 
 // abort releases the chain after a failure without committing anything.

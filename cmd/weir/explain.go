@@ -33,6 +33,7 @@ func newExplainCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	f.registerCheckpoint(cmd.Flags())
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, dot or json")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -43,6 +44,11 @@ type globalFlags struct {
 type jobFlags struct {
 	parallelism int
 	batchSize   int
+	// checkpoint flags (run only)
+	stateDir   string
+	interval   time.Duration
+	fresh      bool
+	checkpoint bool
 }
 
 func (f *jobFlags) register(fs *pflag.FlagSet) {
@@ -50,10 +56,24 @@ func (f *jobFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.batchSize, "batch-size", 0, fmt.Sprintf("most rows per Arrow record (default %d; env WEIR_BATCH_SIZE)", engine.DefaultBatchSize))
 }
 
+// registerCheckpoint adds the checkpoint flags (run; validate and explain
+// take them too, since connectors check their options against them).
+func (f *jobFlags) registerCheckpoint(fs *pflag.FlagSet) {
+	f.checkpoint = true
+	fs.StringVar(&f.stateDir, "state-dir", "", "take exactly-once checkpoints into this directory and resume from the newest one (env WEIR_STATE_DIR)")
+	fs.DurationVar(&f.interval, "checkpoint-interval", engine.DefaultCheckpointInterval, "time between checkpoints (env WEIR_CHECKPOINT_INTERVAL)")
+	fs.BoolVar(&f.fresh, "fresh", false, "start over: ignore the checkpoints in --state-dir instead of resuming from them")
+}
+
 // config applies flags > environment > defaults.
 func (f *jobFlags) config(cmd *cobra.Command, stdout io.Writer, logger *slog.Logger) (engine.Config, error) {
 	cfg := engine.Config{Stdout: stdout, Logger: logger}
 	var err error
+	if f.checkpoint {
+		if cfg.Checkpoint, err = f.checkpointConfig(cmd); err != nil {
+			return cfg, err
+		}
+	}
 	if cfg.Parallelism, err = intSetting(cmd, "parallelism", "WEIR_PARALLELISM", f.parallelism); err != nil {
 		return cfg, err
 	}
@@ -109,7 +129,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", envOr("WEIR_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env WEIR_LOG_LEVEL)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(newRunCmd(g, stdout, stderr), newValidateCmd(g, stdout, stderr), newExplainCmd(g, stdout, stderr), newDemoCmd(g, stdout, stderr))
-	root.AddCommand(newBrokerCmd(g, stderr))
+	root.AddCommand(newBrokerCmd(g, stderr), newCheckpointsCmd(stdout))
 	return root
 }
 
@@ -143,4 +163,29 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	// Cobra's own argument and command errors are usage errors.
 	return exitUsage
+}
+
+// checkpointConfig reads --state-dir, --checkpoint-interval and --fresh
+// (flags > environment > defaults).
+func (f *jobFlags) checkpointConfig(cmd *cobra.Command) (engine.CheckpointConfig, error) {
+	c := engine.CheckpointConfig{Dir: f.stateDir, Interval: f.interval, Fresh: f.fresh}
+	if !cmd.Flags().Changed("state-dir") {
+		c.Dir = os.Getenv("WEIR_STATE_DIR")
+	}
+	if !cmd.Flags().Changed("checkpoint-interval") {
+		if s := os.Getenv("WEIR_CHECKPOINT_INTERVAL"); s != "" {
+			d, err := time.ParseDuration(strings.TrimSpace(s))
+			if err != nil {
+				return c, fmt.Errorf("WEIR_CHECKPOINT_INTERVAL must be a duration such as 10s, got %q", s)
+			}
+			c.Interval = d
+		}
+	}
+	if c.Interval <= 0 {
+		return c, fmt.Errorf("--checkpoint-interval must be positive, got %s", c.Interval)
+	}
+	if c.Fresh && c.Dir == "" {
+		return c, fmt.Errorf("--fresh needs --state-dir")
+	}
+	return c, nil
 }

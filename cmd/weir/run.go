@@ -38,6 +38,7 @@ func newRunCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	f.registerCheckpoint(cmd.Flags())
 	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a pprof CPU profile of the run to this file")
 	return cmd
 }
@@ -68,7 +69,8 @@ func compileFile(cmd *cobra.Command, g *globalFlags, f *jobFlags, path string, s
 const abortGrace = 5 * time.Second
 
 // runJob runs job until it ends. The first SIGINT or SIGTERM stops it
-// gracefully (sources stop, everything read flows through, sinks commit,
+// gracefully (with checkpoints: a final checkpoint, sinks commit, exit 0;
+// without: sources stop, everything read flows through, sinks commit,
 // exit 0); a second one aborts (nothing more commits, exit 1), and if the
 // job does not unwind within abortGrace, runJob returns anyway; a third
 // signal gets the default behaviour and kills the process.
@@ -100,7 +102,11 @@ func runJob(ctx context.Context, job *engine.Job, stderr io.Writer) error {
 		case <-sigs:
 			signals++
 			if signals == 1 {
-				fmt.Fprintln(stderr, "weir: stopping: sources stop, results already read are committed (signal again to abort)")
+				if job.Checkpoints().Enabled {
+					fmt.Fprintln(stderr, "weir: stopping: taking a final checkpoint and committing sinks (signal again to abort)")
+				} else {
+					fmt.Fprintln(stderr, "weir: stopping: sources stop, results already read are committed (signal again to abort)")
+				}
 				job.Stop()
 				continue
 			}

@@ -23,5 +23,6 @@ func newValidateCmd(g *globalFlags, stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	f.registerCheckpoint(cmd.Flags())
 	return cmd
 }

@@ -33,6 +33,7 @@ type inputFile struct {
 	path    string // where to open it
 	display string // how messages name it: as the user wrote 'path'
 	size    int64  // its size when the source was opened; splits are planned on it
+	mtime   int64  // its modification time then (Unix ns): with size, its identity in checkpoints
 }
 
 // sourceOptions are a file source's parsed options.
@@ -111,7 +112,7 @@ func listFiles(shown, abs string) ([]inputFile, error) {
 		return nil, connectors.Optionf(OptionPath, "%v", err)
 	}
 	if !st.IsDir() {
-		return []inputFile{{path: abs, display: shown, size: st.Size()}}, nil
+		return []inputFile{{path: abs, display: shown, size: st.Size(), mtime: st.ModTime().UnixNano()}}, nil
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
@@ -127,7 +128,7 @@ func listFiles(shown, abs string) ([]inputFile, error) {
 		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		files = append(files, inputFile{path: filepath.Join(abs, name), display: filepath.Join(shown, name), size: info.Size()})
+		files = append(files, inputFile{path: filepath.Join(abs, name), display: filepath.Join(shown, name), size: info.Size(), mtime: info.ModTime().UnixNano()})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
 	return files, nil

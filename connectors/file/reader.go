@@ -41,6 +41,19 @@ type reader struct {
 	// rowsSplit is the split (index in splits) the decoder's rows come
 	// from; lastSplit the split of the last record returned.
 	rowsSplit, lastSplit int
+
+	// subtask and parallelism identify the reader's share in positions.
+	subtask, parallelism int
+	// resumeAt is where a restored reader resumes split next (the offset
+	// of a line start), -1 when it starts splits at their beginning;
+	// resumeLine is that line's number (0 when not known yet).
+	resumeAt   int64
+	resumeLine int
+	// started is set by the first Read; Restore must come before.
+	started bool
+	// plan is the hash of splits (see planHash), once planned is set.
+	plan    uint64
+	planned bool
 }
 
 var _ connectors.SplitReader = (*reader)(nil)
@@ -81,6 +94,7 @@ func (r *reader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 	if r.dec == nil {
 		return nil, errors.New("file source: Read before Open")
 	}
+	r.started = true
 	for n := 0; !r.dec.Full(); n++ {
 		if n&1023 == 1023 {
 			if err := ctx.Err(); err != nil {
@@ -149,7 +163,9 @@ func (r *reader) readLine() ([]byte, error) {
 		if r.next >= len(r.splits) {
 			return nil, io.EOF
 		}
-		if err := r.open(r.splits[r.next]); err != nil {
+		at, line := r.resumeAt, r.resumeLine
+		r.resumeAt, r.resumeLine = -1, 0
+		if err := r.open(r.splits[r.next], at, line); err != nil {
 			return nil, err
 		}
 		r.next++
@@ -201,15 +217,23 @@ func (r *reader) readLine() ([]byte, error) {
 
 // open opens a split's file and positions it at the split's first line:
 // a split starting at s > 0 begins after the first '\n' at or after
-// s-1, because the line crossing s belongs to the previous split.
-func (r *reader) open(s split) error {
+// s-1, because the line crossing s belongs to the previous split. A
+// restored reader resumes at offset at (>= 0), the start of the line
+// numbered line (0 if not known).
+func (r *reader) open(s split, at int64, line int) error {
 	fh, err := os.Open(s.file.path)
 	if err != nil {
 		return fmt.Errorf("file source '%s': %w", r.src.cfg.Table, err)
 	}
 	r.f, r.cur, r.pos = fh, s, 0
-	if s.start > 0 {
+	skip := s.start > 0 && at < 0
+	switch {
+	case at >= 0:
+		r.pos = at
+	case skip:
 		r.pos = s.start - 1
+	}
+	if r.pos > 0 {
 		if _, err := fh.Seek(r.pos, io.SeekStart); err != nil {
 			return fmt.Errorf("%s: %w", s.file.display, err)
 		}
@@ -219,7 +243,14 @@ func (r *reader) open(s split) error {
 	} else {
 		r.br.Reset(fh)
 	}
-	if s.start > 0 {
+	if at >= 0 {
+		r.lineAt.reset(at)
+		if line > 0 {
+			r.firstNo = line
+		}
+		return nil
+	}
+	if skip {
 		for {
 			chunk, err := r.br.ReadSlice('\n')
 			r.pos += int64(len(chunk))

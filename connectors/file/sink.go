@@ -22,6 +22,9 @@ const flushBytes = 1 << 20
 // in the same directory, renamed into place on Close, so a failed job
 // leaves no partial file at 'path' (and a previous file there stays until
 // the new one replaces it).
+//
+// With checkpointing, 'path' is a directory instead and every writer
+// commits one file per checkpoint into it (see sink_epoch.go).
 type Sink struct {
 	cfg   connectors.SinkConfig
 	shown string
@@ -43,7 +46,11 @@ func NewSink(cfg connectors.SinkConfig) (connectors.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st, err := os.Stat(abs); err == nil && st.IsDir() {
+	if cfg.Checkpointing {
+		if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+			return nil, connectors.Optionf(OptionPath, "%s is a file; with checkpointing the file sink writes a file per checkpoint into the directory 'path'", abs)
+		}
+	} else if st, err := os.Stat(abs); err == nil && st.IsDir() {
 		return nil, connectors.Optionf(OptionPath, "%s is a directory; the file sink writes one file", abs)
 	}
 	if _, err := jsonformat.NewEncoder(cfg.Schema); err != nil {
@@ -52,11 +59,20 @@ func NewSink(cfg connectors.SinkConfig) (connectors.Sink, error) {
 	return &Sink{cfg: cfg, shown: shown, path: abs}, nil
 }
 
-// MaxParallelism implements connectors.Sink: one file, one writer.
-func (s *Sink) MaxParallelism() int { return 1 }
+// MaxParallelism implements connectors.Sink: one file, one writer;
+// with checkpointing, any number (each writes its own files).
+func (s *Sink) MaxParallelism() int {
+	if s.cfg.Checkpointing {
+		return 0
+	}
+	return 1
+}
 
 // Writer implements connectors.Sink.
 func (s *Sink) Writer(subtask, parallelism int) (connectors.Writer, error) {
+	if s.cfg.Checkpointing {
+		return s.epochWriter(subtask, parallelism)
+	}
 	if parallelism != 1 || subtask != 0 {
 		return nil, fmt.Errorf("file sink '%s': writes one file, so parallelism must be 1 (got subtask %d of %d)", s.cfg.Table, subtask, parallelism)
 	}

@@ -76,5 +76,8 @@ func (s *Source) Reader(subtask, parallelism int) (connectors.Reader, error) {
 	if parallelism < 1 || subtask < 0 || subtask >= parallelism {
 		return nil, fmt.Errorf("file source '%s': subtask %d of %d", s.cfg.Table, subtask, parallelism)
 	}
-	return &reader{src: s, splits: assignSplits(s.opts.files, subtask, parallelism, s.minSplit)}, nil
+	return &reader{
+		src: s, splits: assignSplits(s.opts.files, subtask, parallelism, s.minSplit),
+		subtask: subtask, parallelism: parallelism, resumeAt: -1,
+	}, nil
 }

@@ -17,8 +17,11 @@
 // or the latest with 'properties.auto.offset.reset' = 'latest').
 // 'scan.bounded.mode' = 'latest-offset' takes the end offsets at Open and
 // ends the reader (io.EOF) once it has read up to them on all its
-// partitions. The source commits no offsets to the group yet: that comes
-// with checkpoints.
+// partitions. Readers are connectors.Positioners: the position is the
+// next offset of every owned partition, exact at record boundaries
+// (messages fetched but not yet returned are not in it; dropped bad ones
+// are), and a restored reader starts there instead of at the startup
+// mode. The source commits no offsets to the consumer group.
 //
 // Metadata columns ('key', 'topic', 'partition', 'offset', 'timestamp',
 // 'headers') are filled from each message; bad messages are handled by
@@ -29,9 +32,17 @@
 //
 // Sink. Every row becomes one message whose value is the JSON object of
 // the row's non-metadata columns; the key comes from a 'key' metadata
-// column or from the column named by 'sink.key'. Writes are asynchronous
-// (at-least-once): Prepare flushes and reports the first failed message
-// with its topic and partition.
+// column or from the column named by 'sink.key'. With
+// 'sink.delivery-guarantee' = 'at-least-once' (the default) writes are
+// asynchronous: Prepare, and with checkpoints PreCommit, flushes and
+// reports the first failed message with its topic and partition.
+// 'exactly-once' needs checkpoints: each writer writes a checkpoint
+// interval's rows in one Kafka transaction (transactional ids
+// 'sink.transactional-id-prefix'-subtask-slot, a small pool per writer;
+// 'sink.transaction-timeout'), flushed by PreCommit and committed once
+// the checkpoint is durable (txn.go); the sink's Recover commits what
+// the restored checkpoint prepared and aborts what an earlier run left
+// open (txnrecover.go). Consumers must read with 'read_committed'.
 //
 // Client settings come from 'properties.*' options, as in Flink:
 // bootstrap servers, client id, security (SSL, SASL PLAIN and SCRAM,

@@ -4,15 +4,43 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 )
 
-// resolveOffsets sets each partition's start offset from the startup
-// mode and, for a bounded read, its end offset (exclusive): the high
-// watermark, or the last stable offset under read_committed.
+// resolveOffsets sets each partition's start offset, from the restored
+// position or else from the startup mode, and, for a bounded read, its
+// end offset (exclusive): the high watermark, or the last stable offset
+// under read_committed.
 func (r *reader) resolveOffsets(ctx context.Context, adm *kadm.Client) error {
+	var fresh []string // owned partitions without a restored offset
+	for _, p := range r.parts {
+		if _, ok := r.restored[p.tp]; !ok {
+			fresh = append(fresh, fmt.Sprintf("%s/%d", p.tp.topic, p.tp.partition))
+		}
+	}
+	if len(fresh) > 0 {
+		if err := r.resolveStarts(ctx, adm); err != nil {
+			return err
+		}
+		if r.restored != nil {
+			r.src.cfg.Logger.Info("kafka source: partitions missing from the restored position start from 'scan.startup.mode'",
+				"table", r.src.cfg.Table, "partitions", strings.Join(fresh, ","))
+		}
+	}
+	for _, p := range r.parts {
+		if off, ok := r.restored[p.tp]; ok {
+			p.start = off
+		}
+		p.next = p.start
+	}
+	return r.resolveEnds(ctx, adm)
+}
+
+// resolveStarts sets each partition's start offset from the startup mode.
+func (r *reader) resolveStarts(ctx context.Context, adm *kadm.Client) error {
 	o := r.src.opts
 	topics := o.topics
 	var listed kadm.ListedOffsets
@@ -35,7 +63,7 @@ func (r *reader) resolveOffsets(ctx context.Context, adm *kadm.Client) error {
 			return err
 		}
 	}
-	return r.resolveEnds(ctx, adm)
+	return nil
 }
 
 func (r *reader) listEnd(ctx context.Context, adm *kadm.Client) (kadm.ListedOffsets, error) {
@@ -75,7 +103,7 @@ func (r *reader) resolveGroupOffsets(ctx context.Context, adm *kadm.Client) erro
 			return err
 		}
 	}
-	return r.resolveEnds(ctx, adm)
+	return nil
 }
 
 // resolveEnds records the end offsets of a bounded read; a partition

@@ -23,7 +23,13 @@ const (
 	OptionSinkKey          = "sink.key"
 	OptionSinkPartitioner  = "sink.partitioner"
 	OptionSinkDelivery     = "sink.delivery-guarantee"
+	OptionSinkTxnPrefix    = "sink.transactional-id-prefix"
+	OptionSinkTxnTimeout   = "sink.transaction-timeout"
 )
+
+// DefaultTransactionTimeout is 'sink.transaction-timeout' when not set:
+// Kafka's default 'transaction.max.timeout.ms'.
+const DefaultTransactionTimeout = 15 * time.Minute
 
 // StartupMode is where a source starts reading each partition.
 type StartupMode int
@@ -89,11 +95,27 @@ const (
 	PartitionFixed
 )
 
+// Delivery is a sink's 'sink.delivery-guarantee'.
+type Delivery int
+
+const (
+	// AtLeastOnce writes asynchronously and flushes at checkpoints (or at
+	// the end): after a failure, rows may be written again.
+	AtLeastOnce Delivery = iota
+	// ExactlyOnce writes in Kafka transactions committed when a
+	// checkpoint is durable: consumers reading with 'read_committed' see
+	// every row once. It needs checkpoints.
+	ExactlyOnce
+)
+
 // sinkOptions are a sink's parsed options.
 type sinkOptions struct {
 	topic       string
 	keyColumn   string
 	partitioner Partitioner
+	delivery    Delivery
+	txnPrefix   string        // exactly-once; "" until NewSink applies the default
+	txnTimeout  time.Duration // exactly-once
 	client      clientConfig
 }
 
@@ -103,7 +125,8 @@ func acceptedSourceKeys() []string {
 }
 
 func acceptedSinkKeys() []string {
-	return []string{OptionTopic, OptionFormat, OptionSinkKey, OptionSinkPartitioner, OptionSinkDelivery}
+	return []string{OptionTopic, OptionFormat, OptionSinkKey, OptionSinkPartitioner, OptionSinkDelivery,
+		OptionSinkTxnPrefix, OptionSinkTxnTimeout}
 }
 
 // acceptedTableKeys are every option a Kafka table may carry: as in
@@ -276,12 +299,8 @@ func parseSinkOptions(opts map[string]string, logger *slog.Logger) (sinkOptions,
 	if o.client, err = parseProperties(props, sinkSide, logger); err != nil {
 		return o, err
 	}
-	switch v := strings.ToLower(plain[OptionSinkDelivery]); v {
-	case "", "at-least-once", "none":
-	case "exactly-once":
-		return o, connectors.Optionf(OptionSinkDelivery, "'exactly-once' comes with checkpoints (issue 5); use 'at-least-once'")
-	default:
-		return o, connectors.Optionf(OptionSinkDelivery, "unsupported value '%s'; accepted: 'at-least-once', 'none'", plain[OptionSinkDelivery])
+	if err := o.parseDelivery(plain); err != nil {
+		return o, err
 	}
 	switch v := strings.ToLower(plain[OptionSinkPartitioner]); v {
 	case "", "default":
@@ -300,6 +319,91 @@ func parseSinkOptions(opts map[string]string, logger *slog.Logger) (sinkOptions,
 		o.keyColumn = strings.TrimSpace(k)
 	}
 	return o, nil
+}
+
+// parseDelivery reads 'sink.delivery-guarantee' and the transaction
+// options that only 'exactly-once' uses.
+func (o *sinkOptions) parseDelivery(plain map[string]string) error {
+	switch v := strings.ToLower(strings.TrimSpace(plain[OptionSinkDelivery])); v {
+	case "", "at-least-once":
+		o.delivery = AtLeastOnce
+	case "exactly-once":
+		o.delivery = ExactlyOnce
+	default:
+		return connectors.Optionf(OptionSinkDelivery, "unsupported value '%s'; accepted: 'at-least-once', 'exactly-once'", plain[OptionSinkDelivery])
+	}
+	for _, k := range []string{OptionSinkTxnPrefix, OptionSinkTxnTimeout} {
+		if _, ok := plain[k]; ok && o.delivery != ExactlyOnce {
+			return connectors.Optionf(k, "only used with '%s' = 'exactly-once'", OptionSinkDelivery)
+		}
+	}
+	if o.delivery != ExactlyOnce {
+		return nil
+	}
+	if o.client.acks != "all" {
+		return connectors.Optionf(propAcks, "'%s' = 'exactly-once' needs 'all' (transactions are idempotent writes acknowledged by every in-sync replica), got '%s'", OptionSinkDelivery, o.client.acks)
+	}
+	if v, ok := plain[OptionSinkTxnPrefix]; ok {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return connectors.Optionf(OptionSinkTxnPrefix, "want a non-empty prefix for the sink's Kafka transactional ids")
+		}
+		o.txnPrefix = v
+	}
+	o.txnTimeout = DefaultTransactionTimeout
+	if v, ok := plain[OptionSinkTxnTimeout]; ok {
+		d, err := parseDuration(v)
+		if err != nil || d <= 0 || d > maxTransactionTimeout {
+			return connectors.Optionf(OptionSinkTxnTimeout, "want a positive duration of at most %v such as '15 min', '900 s' or '900000' (milliseconds), got '%s'", maxTransactionTimeout, v)
+		}
+		if d < time.Millisecond {
+			return connectors.Optionf(OptionSinkTxnTimeout, "want at least 1 millisecond, got '%s'", v)
+		}
+		o.txnTimeout = d
+	}
+	return nil
+}
+
+// maxTransactionTimeout is the longest transaction timeout Kafka's
+// protocol can carry (an int32 of milliseconds).
+const maxTransactionTimeout = time.Duration(1<<31-1) * time.Millisecond
+
+// durationUnits maps Flink's duration unit names to lengths.
+var durationUnits = map[string]time.Duration{
+	"ms": time.Millisecond, "milli": time.Millisecond, "millis": time.Millisecond,
+	"millisecond": time.Millisecond, "milliseconds": time.Millisecond,
+	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
+	"min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"h": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+}
+
+// parseDuration reads a duration the way Flink options write them: a
+// number and a unit ("900 s", "15 min"), a bare number of milliseconds,
+// or a Go duration ("15m"). It is the engine's reading of durations
+// (engine.ParseDuration), which connectors cannot import.
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 {
+		n, err := strconv.ParseInt(s[:i], 10, 64)
+		unit := strings.TrimSpace(s[i:])
+		if err == nil {
+			if unit == "" {
+				unit = "ms"
+			}
+			if u, ok := durationUnits[unit]; ok {
+				if n > int64(1<<62)/int64(u) {
+					return 0, strconv.ErrRange
+				}
+				return time.Duration(n) * u, nil
+			}
+		}
+	}
+	return time.ParseDuration(s)
 }
 
 // parseMillis reads a non-negative duration in milliseconds.

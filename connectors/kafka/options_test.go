@@ -52,7 +52,9 @@ func TestOptionErrors(t *testing.T) {
 		{"fetch bytes", false, src("properties.fetch.max.bytes", "-1"), "properties.fetch.max.bytes", "positive"},
 		{"sink unknown", true, src("scan.startup.moode", "earliest-offset"), "scan.startup.moode", "unknown option"},
 		{"sink topics", true, src("topic", "a;b"), "topic", "one topic"},
-		{"exactly-once", true, src("sink.delivery-guarantee", "exactly-once"), "sink.delivery-guarantee", "comes with checkpoints (issue 5)"},
+		{"exactly-once", true, src("sink.delivery-guarantee", "exactly-once"), "sink.delivery-guarantee", "'exactly-once' needs checkpoints: run with --state-dir"},
+		{"delivery", true, src("sink.delivery-guarantee", "none"), "sink.delivery-guarantee", "accepted: 'at-least-once', 'exactly-once'"},
+		{"txn prefix", true, src("sink.transactional-id-prefix", "p"), "sink.transactional-id-prefix", "only used with"},
 		{"partitioner", true, src("sink.partitioner", "hash"), "sink.partitioner", "accepted"},
 		{"sink key", true, src("sink.key", "nope"), "sink.key", "no column 'nope'"},
 		{"compression", true, src("properties.compression.type", "brotli"), "properties.compression.type", "accepted"},
@@ -177,6 +179,7 @@ func TestOneTableReadAndWritten(t *testing.T) {
 		"connector": "kafka", "topic": "t", "format": "json", "properties.bootstrap.servers": "127.0.0.1:1",
 		"scan.startup.mode": "earliest-offset", "scan.bounded.mode": "latest-offset",
 		"sink.key": "k", "sink.partitioner": "round-robin",
+		"sink.delivery-guarantee": "exactly-once", "sink.transactional-id-prefix": "p", "sink.transaction-timeout": "5 min",
 	}
 	if _, err := parseSourceOptions(opts, nil); err != nil {
 		t.Fatalf("source: %v", err)

@@ -21,6 +21,7 @@ type partState struct {
 	tp    topicPartition
 	split int
 	start int64 // first offset to read, resolved at Open
+	next  int64 // one past the last message consumed (returned or dropped); start until then
 	end   int64 // bounded read: offsets at or past end are not read; -1 unbounded
 	done  bool  // bounded read: reached end
 	recs  []*kgo.Record
@@ -41,6 +42,8 @@ type reader struct {
 	rr        int          // round-robin cursor over parts
 	last      atomic.Int64 // split of the last record returned; read from any goroutine
 	bad       badData
+	restored  map[topicPartition]int64 // Restore: start offsets of owned partitions; nil if not restored
+	posSize   int                      // length of the last Position, to size the next
 }
 
 var _ connectors.SplitReader = (*reader)(nil)
@@ -245,6 +248,7 @@ func (r *reader) decode(ctx context.Context, p *partState) (arrow.RecordBatch, e
 	for p.pos < len(p.recs) && !r.dec.Full() {
 		rec := p.recs[p.pos]
 		p.pos++
+		p.next = rec.Offset + 1
 		nbytes += int64(len(rec.Key) + len(rec.Value))
 		before := r.dec.Len()
 		if err := r.dec.Append(rec.Value); err != nil {

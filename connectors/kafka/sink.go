@@ -3,6 +3,7 @@ package kafka
 import (
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -20,6 +21,9 @@ type Sink struct {
 	keyIsMeta   bool  // keyCol is a 'key' metadata column
 	tsCol       int   // input column of a 'timestamp' metadata column, or -1
 	headersCol  int   // input column of a 'headers' metadata column, or -1
+
+	mu   sync.Mutex
+	held map[int][]int // exactly-once: per subtask, the slots Recover found named (see newTxnWriter)
 }
 
 var _ connectors.Sink = (*Sink)(nil)
@@ -34,6 +38,14 @@ func NewSink(cfg connectors.SinkConfig) (connectors.Sink, error) {
 	opts, err := parseSinkOptions(cfg.Options, cfg.Logger)
 	if err != nil {
 		return nil, err
+	}
+	if opts.delivery == ExactlyOnce {
+		if !cfg.Checkpointing {
+			return nil, connectors.Optionf(OptionSinkDelivery, "'exactly-once' needs checkpoints: run with --state-dir")
+		}
+		if opts.txnPrefix == "" {
+			opts.txnPrefix = "weir-" + cfg.Table
+		}
 	}
 	meta, err := checkMetadata(cfg.Schema, cfg.Metadata, true)
 	if err != nil {
@@ -92,7 +104,10 @@ func columnList(schema *arrow.Schema) string {
 // MaxParallelism implements connectors.Sink: no limit.
 func (s *Sink) MaxParallelism() int { return 0 }
 
-// Writer implements connectors.Sink; it connects on Open.
+// Writer implements connectors.Sink; it connects on Open (exactly-once:
+// on its first Write). An at-least-once writer is a connectors.Preparer
+// and a connectors.Committer whose PreCommit flushes; an exactly-once
+// writer is a connectors.Committer that writes in Kafka transactions.
 func (s *Sink) Writer(subtask, parallelism int) (connectors.Writer, error) {
 	if parallelism < 1 || subtask < 0 || subtask >= parallelism {
 		return nil, fmt.Errorf("kafka sink '%s': subtask %d of %d", s.cfg.Table, subtask, parallelism)
@@ -106,6 +121,9 @@ func (s *Sink) Writer(subtask, parallelism int) (connectors.Writer, error) {
 		if w.keys, err = newKeyRenderer(s.cfg.Schema.Field(s.keyCol)); err != nil {
 			return nil, err
 		}
+	}
+	if s.opts.delivery == ExactlyOnce {
+		return newTxnWriter(w, s.heldSlots(subtask)), nil
 	}
 	return w, nil
 }

@@ -33,9 +33,10 @@ type writer struct {
 }
 
 var (
-	_ connectors.Writer   = (*writer)(nil)
-	_ connectors.Preparer = (*writer)(nil)
-	_ connectors.Aborter  = (*writer)(nil)
+	_ connectors.Writer    = (*writer)(nil)
+	_ connectors.Preparer  = (*writer)(nil)
+	_ connectors.Aborter   = (*writer)(nil)
+	_ connectors.Committer = (*writer)(nil)
 )
 
 // Open implements connectors.Writer: creates the producing client.
@@ -192,6 +193,18 @@ func (w *writer) Prepare(ctx context.Context) error {
 	}
 	return w.err()
 }
+
+// PreCommit implements connectors.Committer for at-least-once delivery:
+// like Prepare, it waits until every message written so far is
+// acknowledged (durable and already visible) and returns the first
+// failure. There is never a transaction to describe.
+func (w *writer) PreCommit(ctx context.Context, epoch uint64) ([]byte, error) {
+	return nil, w.Prepare(ctx)
+}
+
+// Commit implements connectors.Committer: at-least-once messages are
+// visible once acknowledged, so there is nothing to do.
+func (w *writer) Commit(ctx context.Context, epoch uint64) error { return nil }
 
 // Close implements connectors.Writer: Prepare, then disconnect.
 func (w *writer) Close(ctx context.Context) error {

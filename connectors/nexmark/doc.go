@@ -7,7 +7,8 @@
 // Every event is a pure function of its event number: the random source
 // is seeded with the number, so subtask i of N generating the numbers
 // congruent to i mod N yields, over all subtasks, exactly the events a
-// single generator yields. Generator.Event gives tests the same events as
+// single generator yields, and a reader's checkpoint position is just
+// its next event number. Generator.Event gives tests the same events as
 // plain Go values for reference computations.
 //
 // It imports Arrow and the connectors contract only; it must not import

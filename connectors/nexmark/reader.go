@@ -15,11 +15,14 @@ import (
 // reader generates one subtask's events: numbers next, next+step, ...
 // below limit, keeping those of the source's table.
 type reader struct {
-	src   *Source
-	next  int64
-	step  int64
-	limit int64
-	start time.Time // wall-clock time of event 0, when rate limited
+	src     *Source
+	subtask int64
+	next    int64
+	step    int64
+	limit   int64
+	start   time.Time // wall-clock time of event 0, when rate limited
+	// restored is set by Restore; started by the first Read.
+	restored, started bool
 
 	people   personBatch
 	auctions auctionBatch
@@ -31,6 +34,12 @@ var _ connectors.Reader = (*reader)(nil)
 // Open implements connectors.Reader.
 func (r *reader) Open(ctx context.Context) error {
 	r.start = time.Now()
+	if r.restored {
+		// The restored event is due now: event time continues at the
+		// configured rate from where the checkpoint left it.
+		g := r.src.gen
+		r.start = r.start.Add(-time.Duration(g.Timestamp(r.next)-g.cfg.BaseTime) * time.Millisecond)
+	}
 	return nil
 }
 
@@ -40,6 +49,7 @@ func (r *reader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	r.started = true
 	g := r.src.gen
 	table := g.cfg.Table
 	batch := r.src.cfg.BatchSize

@@ -16,6 +16,8 @@ type Source struct {
 	gen    *Generator
 	ids    []int // column id of each output column
 	schema *arrow.Schema
+	// fingerprint identifies the generator options in positions.
+	fingerprint uint64
 }
 
 var _ connectors.Source = (*Source)(nil)
@@ -48,7 +50,8 @@ func NewSource(cfg connectors.SourceConfig) (connectors.Source, error) {
 			fields = append(fields, cfg.Schema.Field(p))
 		}
 	}
-	return &Source{cfg: cfg, gen: NewGenerator(c), ids: ids, schema: arrow.NewSchema(fields, nil)}, nil
+	gen := NewGenerator(c)
+	return &Source{cfg: cfg, gen: gen, ids: ids, schema: arrow.NewSchema(fields, nil), fingerprint: configFingerprint(gen.cfg)}, nil
 }
 
 // Generator returns the source's generator.
@@ -73,7 +76,7 @@ func (s *Source) Reader(subtask, parallelism int) (connectors.Reader, error) {
 	if limit == 0 {
 		limit = math.MaxInt64
 	}
-	r := &reader{src: s, next: int64(subtask), step: int64(parallelism), limit: limit}
+	r := &reader{src: s, subtask: int64(subtask), next: int64(subtask), step: int64(parallelism), limit: limit}
 	r.bids.needChannel = s.needs(TableBid, bidChannel)
 	r.bids.needURL = s.needs(TableBid, bidURL)
 	r.bids.needExtra = s.needs(TableBid, bidExtra)

@@ -25,6 +25,9 @@ type accumulator interface {
 	merge(dst, src []int32)
 	// emit appends the final result of each slot to b.
 	emit(b array.Builder, slots []int32) error
+	// stateCodec writes and reads slots for Snapshot and Restore
+	// (snapshot_accs.go).
+	stateCodec
 }
 
 // fixedValues returns the values of a fixed-width array as a typed slice

@@ -28,6 +28,10 @@
 //     touch merge. A session fires when the watermark passes its end
 //     (wm > end): a row at t == wm is still on time and would extend a
 //     session ending at wm.
+//   - At a checkpoint barrier Snapshot writes the partials, keys and
+//     watermark as one checksummed blob per key group (snapshot*.go); a
+//     restarted operator's Restore loads any set of them and resumes
+//     exactly where the snapshot was taken.
 //
 // Semantics decided here: rows with a NULL event time, and rows outside
 // the representable time range (a TUMBLE or HOP window of theirs would

@@ -197,18 +197,26 @@ func internInts[T int32 | int64](d *keyDict, col arrow.Array, vals []T) {
 			id = d.newID()
 			d.ints[int64(v)] = id
 			d.ivals[id] = int64(v)
-			d.groups[id] = state.KeyGroupOf(mix(0, hash64(uint64(int64(v)))))
+			d.groups[id] = intKeyGroup(int64(v))
 		}
 		d.ids[i] = id
 		last, lastID = v, int64(id)
 	}
 }
 
+// The key group of a one-column key: state.KeyGroupOf of the shuffle's
+// hash, state.MixHash from 0 of the column's hash. Interning and Restore
+// both use these, so a restored key lands in the group that routed it.
+func intKeyGroup(v int64) uint8                   { return state.KeyGroupOf(mix(0, hash64(uint64(v)))) }
+func stringKeyGroup(s string) uint8               { return state.KeyGroupOf(mix(0, state.HashString(s))) }
+func nullKeyGroup() uint8                         { return state.KeyGroupOf(mix(0, nullHash)) }
+func (d *keyDict) encodedKeyGroup(s string) uint8 { return state.KeyGroupOf(d.hashEncoded(s)) }
+
 func (d *keyDict) nullKey() uint32 {
 	if d.nullID < 0 {
 		id := d.newID()
 		d.nullID = int64(id)
-		d.groups[id] = state.KeyGroupOf(mix(0, nullHash))
+		d.groups[id] = nullKeyGroup()
 	}
 	return uint32(d.nullID)
 }
@@ -227,7 +235,7 @@ func (d *keyDict) internStrings(col *array.String) {
 			id = d.newID()
 			d.strs[v] = id
 			d.svals[id] = v
-			d.groups[id] = state.KeyGroupOf(mix(0, state.HashString(v)))
+			d.groups[id] = stringKeyGroup(v)
 		}
 		d.ids[i] = id
 	}
@@ -253,7 +261,7 @@ func (d *keyDict) internEncoded(rec arrow.RecordBatch) {
 			id = d.newID()
 			d.strs[s] = id
 			d.svals[id] = s
-			d.groups[id] = state.KeyGroupOf(d.hashEncoded(s))
+			d.groups[id] = d.encodedKeyGroup(s)
 		}
 		d.ids[i] = id
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/weir-stream/weir/operators"
 	"github.com/weir-stream/weir/operators/windowspec"
+	"github.com/weir-stream/weir/state"
 )
 
 // noWatermark is the watermark before the first one arrives.
@@ -44,16 +45,26 @@ type op struct {
 	used  []int   // input columns read: time, keys, arguments
 	slots []int32 // per-row slot of the current batch, -1 to skip
 	fired firedRows
+
+	// floors, after a Restore of key groups snapshotted at different
+	// watermarks, is each group's own watermark (wm is the lowest): its
+	// windows that end by then fired before the snapshot. It is dropped
+	// once wm reaches floorTop, the highest (snapshot.go).
+	floors   *[state.KeyGroups]int64
+	floorTop int64
+	snap     *snapScratch // Snapshot's working memory
 }
 
 var (
 	_ operators.Operator         = (*op)(nil)
 	_ operators.WatermarkHandler = (*op)(nil)
+	_ operators.Snapshotter      = (*op)(nil)
 )
 
 // New returns the window aggregation operator for spec over input schema
 // in, producing schema out (keys, window_start, window_end, aggregates).
-// It implements operators.Operator and operators.WatermarkHandler.
+// It implements operators.Operator, operators.WatermarkHandler and
+// operators.Snapshotter.
 func New(spec Spec, in, out *arrow.Schema) (operators.Operator, error) {
 	return newOp(spec, in, out)
 }
@@ -212,6 +223,9 @@ func (o *op) OnWatermark(ctx context.Context, wm int64, out operators.Emitter) (
 		err = o.panes.fire(ctx, o, prev, wm, out)
 	} else {
 		err = o.session.fire(ctx, o, wm, out)
+	}
+	if o.floors != nil && wm >= o.floorTop {
+		o.floors = nil
 	}
 	o.metrics.StateEntries.Store(int64(o.entries()))
 	return wm, err

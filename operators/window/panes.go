@@ -119,7 +119,7 @@ func (p *panes) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []int32
 	// The pane of the previous row and its verdict, reused while rows
 	// stay in the same pane (they mostly do).
 	curLo, curHi := int64(1), int64(0)
-	var cur int64
+	var cur, curLast int64
 	curOK, curLate := false, false
 	for i, t := range times {
 		if nulls && tcol.IsNull(i) {
@@ -140,8 +140,8 @@ func (p *panes) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []int32
 			if cur > math.MaxInt64-g {
 				curHi = math.MaxInt64
 			}
-			last := p.lastEnd(cur)
-			curOK, curLate = last > cur, last <= wm
+			curLast = p.lastEnd(cur)
+			curOK, curLate = curLast > cur, curLast <= wm
 		}
 		switch {
 		case !curOK:
@@ -151,6 +151,12 @@ func (p *panes) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []int32
 			late++
 		default:
 			id := ids[i]
+			if o.floors != nil && curLast <= o.floors[o.keys.groups[id]] {
+				// Late for its key group's own watermark (restored).
+				slots[i] = -1
+				late++
+				continue
+			}
 			if int(id) >= len(p.cacheSlot) {
 				p.growCache(int(id) + 1)
 			}
@@ -209,8 +215,10 @@ func (p *panes) fire(ctx context.Context, o *op, prev, wm int64, out operators.E
 	p.starts = slices.Compact(p.starts)
 	for _, s := range p.starts {
 		if p.slide == p.size {
-			p.table.Scan(s, func(_ uint8, key uint32, v *int32) {
-				o.fired.add(key, s, s+p.size, *v)
+			p.table.Scan(s, func(g uint8, key uint32, v *int32) {
+				if !o.firedBefore(g, s+p.size) {
+					o.fired.add(key, s, s+p.size, *v)
+				}
 			})
 		} else {
 			p.combine(o, s)
@@ -243,7 +251,10 @@ func (p *panes) combine(o *op, s int64) {
 	p.dst, p.src = p.dst[:0], p.src[:0]
 	end := s + p.size
 	for pn := s; pn < end; pn += p.pane {
-		p.table.Scan(pn, func(_ uint8, key uint32, v *int32) {
+		p.table.Scan(pn, func(g uint8, key uint32, v *int32) {
+			if o.firedBefore(g, end) {
+				return
+			}
 			r, ok := p.merged[key]
 			if !ok {
 				r = o.slab.alloc()

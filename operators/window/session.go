@@ -45,6 +45,9 @@ type sessions struct {
 	heap  endHeap
 	pool  []*keySessions
 	open  int // open sessions (state entries)
+	// byID is each key id's entry of table (nil for none), so Snapshot
+	// reads the sessions in id order without a lookup per key.
+	byID []*keySessions
 
 	// Merges found while assigning a batch, applied after the batch's
 	// rows are added (so slots stay valid during the batch).
@@ -88,7 +91,7 @@ func (ss *sessions) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []i
 			slots[i] = ks.list[target].slot
 			continue
 		}
-		if end < o.wm {
+		if end < o.wm || (o.floors != nil && end < o.floors[group]) {
 			slots[i] = -1
 			late++
 			continue
@@ -96,6 +99,7 @@ func (ss *sessions) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []i
 		if !ok {
 			ks = ss.newKey()
 			ss.table.Put(group, id, ks)
+			ss.setByID(id, ks)
 			o.keys.ref(id)
 		}
 		slot := o.slab.alloc()
@@ -146,6 +150,14 @@ func (ss *sessions) applyMerges(o *op) {
 	ss.dst, ss.src, ss.freed = ss.dst[:0], ss.src[:0], ss.freed[:0]
 }
 
+// setByID records ks as key id's sessions.
+func (ss *sessions) setByID(id uint32, ks *keySessions) {
+	if int(id) >= len(ss.byID) {
+		ss.byID = growTo(ss.byID, max(int(id)+1, 2*len(ss.byID)))
+	}
+	ss.byID[id] = ks
+}
+
 func (ss *sessions) newKey() *keySessions {
 	if k := len(ss.pool); k > 0 {
 		ks := ss.pool[k-1]
@@ -181,6 +193,7 @@ func (ss *sessions) fire(ctx context.Context, o *op, wm int64, out operators.Emi
 		ks.list = kept
 		if len(kept) == 0 {
 			ss.table.Delete(group, id)
+			ss.byID[id] = nil
 			ss.pool = append(ss.pool, ks)
 			o.fired.unref = append(o.fired.unref, id)
 		} else {

@@ -32,6 +32,19 @@ func (s *slab) alloc() int32 {
 	return s.n - 1
 }
 
+// reserve makes room for n more slots, so that as many alloc calls grow
+// the accumulators at most once.
+func (s *slab) reserve(n int) {
+	need := int(s.n) + n - len(s.free)
+	if need <= int(s.cap) {
+		return
+	}
+	s.cap = int32(max(need, 2*int(s.cap)))
+	for _, a := range s.accs {
+		a.grow(int(s.cap))
+	}
+}
+
 // release resets slot and makes it available again.
 func (s *slab) release(slot int32) {
 	for _, a := range s.accs {

@@ -33,6 +33,9 @@ type Options struct {
 	// Logger receives Badger's warnings and errors; its info and debug
 	// messages go to the Debug level. Nil means slog.Default().
 	Logger *slog.Logger
+	// BeforeSync, when set, runs in Commit after the parts are written
+	// and before they are synced (crash tests arm a failpoint there).
+	BeforeSync func()
 }
 
 const (

@@ -113,6 +113,9 @@ func (w *Writer) Commit() error {
 	if err := w.wb.Flush(); err != nil {
 		return fmt.Errorf("checkpoint: epoch %d: write parts: %w", w.epoch, err)
 	}
+	if w.s.opts.BeforeSync != nil {
+		w.s.opts.BeforeSync()
+	}
 	if err := w.s.db.Sync(); err != nil {
 		return fmt.Errorf("checkpoint: epoch %d: sync parts: %w", w.epoch, err)
 	}
