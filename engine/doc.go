@@ -16,6 +16,18 @@
 // Sinks prepare at end of input and commit only when the whole job
 // succeeded. A failure names the vertex, subtask and operator.
 //
+// Checkpoints (coordinator.go, barrier.go, checkpoint_state.go,
+// job_checkpoint.go), on when Config.Checkpoint has a directory: the
+// coordinator sends a barrier to every running source subtask, which
+// injects it between records; a subtask with several inputs holds back
+// each input that delivered the barrier until all have (alignment), then
+// snapshots its watermark, source position, operators' state by key group
+// and its sink's prepared transaction, and passes the barrier on. Once
+// every subtask acknowledged (or had finished), the coordinator writes
+// the epoch to the state/checkpoint store in one synced write and only
+// then commits the sinks. A run resumes from the newest complete epoch.
+// Package failpoint kills the process at named points for crash tests.
+//
 // Imports point down: engine may import sql, operators, connectors, state
 // and udf, and must not import web or cmd.
 package engine

@@ -57,27 +57,11 @@ func TestGoldenWindowsKillRestore(t *testing.T) {
 
 func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int) {
 	dir := t.TempDir()
-	var query []byte
-	want := map[string]string{}
-	for _, f := range ar.Files {
-		switch {
-		case f.Name == "query.sql":
-			query = f.Data
-		case f.Name == "error" || f.Name == "runtime-error":
-			t.Skip("an error case: nothing to restore")
-		case strings.HasPrefix(f.Name, "want/"):
-			want[strings.TrimPrefix(f.Name, "want/")] = string(f.Data)
-		case f.Name == "dropped" || f.Name == "late":
-		default:
-			p := filepath.Join(dir, f.Name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+	gold := loadGolden(t, ar, dir)
+	if gold.hasErr || gold.hasRunErr {
+		t.Skip("an error case: nothing to restore")
 	}
+	query, want := gold.query, gold.want
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	var stdout bytes.Buffer

@@ -59,26 +59,33 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
-	dir := t.TempDir()
-	var query []byte
-	want := map[string]string{}
-	var wantErr, wantRunErr, wantDropped, wantLate string
-	hasErr, hasRunErr := false, false
+// golden is an archive unpacked: its sections, with the input files
+// written into a directory.
+type golden struct {
+	query                                      []byte
+	want                                       map[string]string
+	wantErr, wantRunErr, wantDropped, wantLate string
+	hasErr, hasRunErr                          bool
+}
+
+// loadGolden reads ar's sections and writes its input files into dir.
+func loadGolden(t *testing.T, ar *txtar.Archive, dir string) golden {
+	t.Helper()
+	g := golden{want: map[string]string{}}
 	for _, f := range ar.Files {
 		switch {
 		case f.Name == "query.sql":
-			query = f.Data
+			g.query = f.Data
 		case f.Name == "error":
-			wantErr, hasErr = strings.TrimSpace(string(f.Data)), true
+			g.wantErr, g.hasErr = strings.TrimSpace(string(f.Data)), true
 		case f.Name == "dropped":
-			wantDropped = strings.TrimSpace(string(f.Data))
+			g.wantDropped = strings.TrimSpace(string(f.Data))
 		case f.Name == "late":
-			wantLate = strings.TrimSpace(string(f.Data))
+			g.wantLate = strings.TrimSpace(string(f.Data))
 		case f.Name == "runtime-error":
-			wantRunErr, hasRunErr = strings.TrimSpace(string(f.Data)), true
+			g.wantRunErr, g.hasRunErr = strings.TrimSpace(string(f.Data)), true
 		case strings.HasPrefix(f.Name, "want/"):
-			want[strings.TrimPrefix(f.Name, "want/")] = string(f.Data)
+			g.want[strings.TrimPrefix(f.Name, "want/")] = string(f.Data)
 		default:
 			p := filepath.Join(dir, f.Name)
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -89,9 +96,18 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 			}
 		}
 	}
-	if query == nil {
+	if g.query == nil {
 		t.Fatal("archive has no query.sql")
 	}
+	return g
+}
+
+func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
+	dir := t.TempDir()
+	g := loadGolden(t, ar, dir)
+	query, want := g.query, g.want
+	wantErr, wantRunErr, wantDropped, wantLate := g.wantErr, g.wantRunErr, g.wantDropped, g.wantLate
+	hasErr, hasRunErr := g.hasErr, g.hasRunErr
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	var stdout bytes.Buffer

@@ -377,21 +377,16 @@ func (t *task) finish(ctx context.Context) error {
 // the checkpoint, so they close without emitting, and its sink writer is
 // handed to the job, which closes it once the checkpoint committed.
 func (t *task) release(ctx context.Context) {
-	for i := len(t.ops) - t.opened; i < len(t.ops); i++ {
-		if t.ops[i] != nil {
-			_ = t.ops[i].Close(ctx, discardEmitter{})
-		}
-	}
-	t.ops = nil
-	t.opened = 0
+	t.discardOps(ctx)
 	if t.writer != nil {
 		t.job.addPrepared(t.writer, t.name(), t.v.Sink.Table)
 		t.writer = nil
 	}
 }
 
-// abort releases the chain after a failure without committing anything.
-func (t *task) abort(ctx context.Context) {
+// discardOps closes the operators that were opened, dropping whatever
+// they would still emit.
+func (t *task) discardOps(ctx context.Context) {
 	for i := len(t.ops) - t.opened; i < len(t.ops); i++ {
 		if t.ops[i] != nil {
 			_ = t.ops[i].Close(ctx, discardEmitter{})
@@ -399,6 +394,11 @@ func (t *task) abort(ctx context.Context) {
 	}
 	t.ops = nil
 	t.opened = 0
+}
+
+// abort releases the chain after a failure without committing anything.
+func (t *task) abort(ctx context.Context) {
+	t.discardOps(ctx)
 	if t.writer != nil {
 		if a, ok := t.writer.(connectors.Aborter); ok {
 			_ = a.Abort()

@@ -16,9 +16,12 @@
 // in; this package does not decide how keys hash.
 //
 // The in-memory implementations (NewMemKeyed, NewMemTimeKeyed) hold typed
-// Go values and never serialise: they are the hot path. A persistent
-// implementation (Badger, with checkpoints: issue 5) implements the same
-// interfaces and encodes values with a Codec only when it snapshots.
+// Go values and never serialise: they are the hot path. Durability comes
+// from checkpoints: operators encode their state per key group when a
+// checkpoint barrier reaches them, and package state/checkpoint stores
+// those blobs, with source positions and sink transactions, in Badger,
+// one atomic synced epoch at a time. State tables that live in Badger
+// (for state larger than memory) are not built yet.
 //
 // It must not import sql, engine, connectors, operators or web.
 package state

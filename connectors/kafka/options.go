@@ -352,7 +352,7 @@ func (o *sinkOptions) parseDelivery(plain map[string]string) error {
 	}
 	o.txnTimeout = DefaultTransactionTimeout
 	if v, ok := plain[OptionSinkTxnTimeout]; ok {
-		d, err := parseDuration(v)
+		d, err := connectors.ParseDuration(v)
 		if err != nil || d <= 0 || d > maxTransactionTimeout {
 			return connectors.Optionf(OptionSinkTxnTimeout, "want a positive duration of at most %v such as '15 min', '900 s' or '900000' (milliseconds), got '%s'", maxTransactionTimeout, v)
 		}
@@ -367,44 +367,6 @@ func (o *sinkOptions) parseDelivery(plain map[string]string) error {
 // maxTransactionTimeout is the longest transaction timeout Kafka's
 // protocol can carry (an int32 of milliseconds).
 const maxTransactionTimeout = time.Duration(1<<31-1) * time.Millisecond
-
-// durationUnits maps Flink's duration unit names to lengths.
-var durationUnits = map[string]time.Duration{
-	"ms": time.Millisecond, "milli": time.Millisecond, "millis": time.Millisecond,
-	"millisecond": time.Millisecond, "milliseconds": time.Millisecond,
-	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
-	"min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
-	"h": time.Hour, "hour": time.Hour, "hours": time.Hour,
-	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
-}
-
-// parseDuration reads a duration the way Flink options write them: a
-// number and a unit ("900 s", "15 min"), a bare number of milliseconds,
-// or a Go duration ("15m"). It is the engine's reading of durations
-// (engine.ParseDuration), which connectors cannot import.
-func parseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(strings.ToLower(s))
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i > 0 {
-		n, err := strconv.ParseInt(s[:i], 10, 64)
-		unit := strings.TrimSpace(s[i:])
-		if err == nil {
-			if unit == "" {
-				unit = "ms"
-			}
-			if u, ok := durationUnits[unit]; ok {
-				if n > int64(1<<62)/int64(u) {
-					return 0, strconv.ErrRange
-				}
-				return time.Duration(n) * u, nil
-			}
-		}
-	}
-	return time.ParseDuration(s)
-}
 
 // parseMillis reads a non-negative duration in milliseconds.
 func parseMillis(key, v string) (time.Duration, error) {

@@ -3,6 +3,11 @@ package checkpoint
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
@@ -37,11 +42,47 @@ func Open(dir string, opts Options) (*Store, error) {
 	if dir == "" && !opts.InMemory {
 		return nil, fmt.Errorf("checkpoint: empty directory (set Options.InMemory for an in-memory store)")
 	}
+	if !opts.InMemory {
+		if err := removeEmptyMemtables(dir, opts.Logger); err != nil {
+			return nil, fmt.Errorf("checkpoint: open %s: %w", dir, err)
+		}
+	}
 	db, err := badger.Open(opts.badgerOptions(dir))
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: open %s: %w", dir, err)
 	}
 	return &Store{db: db, opts: opts}, nil
+}
+
+// removeEmptyMemtables deletes zero-length memtable logs (*.mem). Badger
+// creates a memtable's file and then sizes it; a process killed between
+// the two leaves an empty file, which Badger v4 then refuses to open
+// ("while opening memtables ... Create a new file"), so a crash at that
+// moment would keep the state dir from opening forever. An empty file
+// holds no entry, so removing it loses nothing.
+func removeEmptyMemtables(dir string, logger *slog.Logger) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".mem") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() != 0 {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+		logger.Info("removed the empty memtable log a crash left", "file", p)
+	}
+	return nil
 }
 
 // Close syncs and closes the store. Checkpoints read from it can no
