@@ -87,6 +87,9 @@ func Compile(file string, src []byte, cfg Config) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Checkpoint.Fresh && cfg.Checkpoint.Dir == "" {
+		return nil, fmt.Errorf("--fresh needs --state-dir (or SET '%s'): there are no checkpoints to start over from", SettingCheckpointDir)
+	}
 	cfg = cfg.withDefaults()
 	if len(prog.Pipelines) == 0 {
 		return nil, fmt.Errorf("%s: nothing to run: the file has no INSERT INTO or SELECT statement", file)

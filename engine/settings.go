@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +18,18 @@ const (
 	SettingFlinkParallelism = "table.exec.resource.default-parallelism"
 	SettingPipelineName     = "pipeline.name"
 	SettingRuntimeMode      = "execution.runtime-mode"
+	// SettingCheckpointDir turns checkpoints on, like `weir run
+	// --state-dir` (a "file://" prefix is accepted, as Flink writes it).
+	SettingCheckpointDir = "state.checkpoints.dir"
+	// SettingCheckpointInterval is the time between checkpoints.
+	SettingCheckpointInterval = "execution.checkpointing.interval"
+	// SettingCheckpointsRetained is how many complete checkpoints to keep.
+	SettingCheckpointsRetained = "state.checkpoints.num-retained"
+	// The Badger profile of the state directory (sizes such as '64 mb').
+	SettingBadgerMemtableSize   = "state.backend.badger.memtable-size"
+	SettingBadgerBlockCacheSize = "state.backend.badger.block-cache-size"
+	SettingBadgerIndexCacheSize = "state.backend.badger.index-cache-size"
+	SettingBadgerValueLogSize   = "state.backend.badger.value-log-file-size"
 )
 
 // applySettings folds the file's SET statements into cfg. A flag or
@@ -47,6 +61,53 @@ func applySettings(prog *sql.Program, cfg *Config) (string, error) {
 			if !strings.EqualFold(strings.TrimSpace(v), "streaming") {
 				errs.Add(pos, "SET '%s': Weir runs pipelines in streaming mode only, got '%s'", k, v)
 			}
+		case SettingCheckpointDir:
+			dir := strings.TrimPrefix(strings.TrimSpace(v), "file://")
+			if dir == "" {
+				errs.Add(pos, "SET '%s': want a directory, got '%s'", k, v)
+				continue
+			}
+			if cfg.Checkpoint.Dir == "" {
+				if !filepath.IsAbs(dir) && cfg.Dir != "" {
+					dir = filepath.Join(cfg.Dir, dir)
+				}
+				cfg.Checkpoint.Dir = dir
+			}
+		case SettingCheckpointInterval:
+			d, err := ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs.Add(pos, "SET '%s': want a positive duration such as '10 s', got '%s'", k, v)
+				continue
+			}
+			if cfg.Checkpoint.Interval == 0 {
+				cfg.Checkpoint.Interval = d
+			}
+		case SettingCheckpointsRetained:
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n <= 0 || n > 1000 {
+				errs.Add(pos, "SET '%s': want a number of checkpoints between 1 and 1000, got '%s'", k, v)
+				continue
+			}
+			if cfg.Checkpoint.Retain == 0 {
+				cfg.Checkpoint.Retain = n
+			}
+		case SettingBadgerMemtableSize, SettingBadgerBlockCacheSize, SettingBadgerIndexCacheSize, SettingBadgerValueLogSize:
+			n, err := parseSize(v)
+			if err != nil {
+				errs.Add(pos, "SET '%s': %v", k, err)
+				continue
+			}
+			st := &cfg.Checkpoint.Store
+			switch strings.ToLower(k) {
+			case SettingBadgerMemtableSize:
+				st.MemTableSize = n
+			case SettingBadgerBlockCacheSize:
+				st.BlockCacheSize = n
+			case SettingBadgerIndexCacheSize:
+				st.IndexCacheSize = n
+			default:
+				st.ValueLogFileSize = n
+			}
 		default:
 			if cfg.Logger != nil {
 				cfg.Logger.Warn("setting not used by Weir", "key", k, "at", pos.String())
@@ -54,4 +115,28 @@ func applySettings(prog *sql.Program, cfg *Config) (string, error) {
 		}
 	}
 	return name, errs.Err()
+}
+
+// sizeUnits maps size units to bytes (binary, as Flink's MemorySize).
+var sizeUnits = map[string]int64{
+	"": 1, "b": 1, "bytes": 1,
+	"k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10,
+	"m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+	"g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30,
+}
+
+// parseSize reads a memory size the way Flink writes them: "64 mb",
+// "512kb", or a bare number of bytes.
+func parseSize(v string) (int64, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	u, ok := sizeUnits[strings.TrimSpace(s[i:])]
+	if i == 0 || err != nil || !ok || n <= 0 || n > (1<<40)/u {
+		return 0, fmt.Errorf("want a size such as '64 mb' (at most 1 tb), got '%s'", v)
+	}
+	return n * u, nil
 }

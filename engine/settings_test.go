@@ -43,3 +43,45 @@ func TestSetInvalidValueIsPositioned(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestSetCheckpointSettings(t *testing.T) {
+	src := `SET 'state.checkpoints.dir' = 'file://ck';
+SET 'execution.checkpointing.interval' = '3 s';
+SET 'state.checkpoints.num-retained' = '5';
+SET 'state.backend.badger.memtable-size' = '32 mb';
+SET 'state.backend.badger.block-cache-size' = '64mb';
+SET 'state.backend.badger.index-cache-size' = '1048576';
+SET 'state.backend.badger.value-log-file-size' = '1 gb';
+` + strings.Replace(settingsSQL, "%s", "1", 1)
+	job, err := Compile("s.sql", []byte(src), Config{Dir: "/work"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := job.cfg.Checkpoint
+	if c.Dir != "/work/ck" || c.Interval.Seconds() != 3 || c.Retain != 5 || c.Store.MemTableSize != 32<<20 ||
+		c.Store.BlockCacheSize != 64<<20 || c.Store.IndexCacheSize != 1<<20 || c.Store.ValueLogFileSize != 1<<30 {
+		t.Fatalf("checkpoint config %+v", c)
+	}
+	// A flag (already in the config) wins over SET.
+	job, err = Compile("s.sql", []byte(src), Config{Dir: "/work", Checkpoint: CheckpointConfig{Dir: "/d", Interval: 7e9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := job.cfg.Checkpoint; c.Dir != "/d" || c.Interval.Seconds() != 7 {
+		t.Fatalf("flags lost to SET: %+v", c)
+	}
+	for _, bad := range []string{
+		"SET 'execution.checkpointing.interval' = 'soon';",
+		"SET 'state.checkpoints.num-retained' = '0';",
+		"SET 'state.backend.badger.memtable-size' = '12 parsecs';",
+	} {
+		_, err := Compile("b.sql", []byte(bad+"\n"+strings.Replace(settingsSQL, "%s", "1", 1)), Config{})
+		if err == nil || !strings.HasPrefix(err.Error(), "b.sql:1:1: SET '") {
+			t.Errorf("%s: got %v", bad, err)
+		}
+	}
+	if _, err := Compile("f.sql", []byte(strings.Replace(settingsSQL, "%s", "1", 1)), Config{Checkpoint: CheckpointConfig{Fresh: true}}); err == nil ||
+		!strings.Contains(err.Error(), "--fresh needs --state-dir") {
+		t.Errorf("--fresh without a state dir: %v", err)
+	}
+}

@@ -168,24 +168,22 @@ func execute(args []string, stdout, stderr io.Writer) (code int) {
 // checkpointConfig reads --state-dir, --checkpoint-interval and --fresh
 // (flags > environment > defaults).
 func (f *jobFlags) checkpointConfig(cmd *cobra.Command) (engine.CheckpointConfig, error) {
-	c := engine.CheckpointConfig{Dir: f.stateDir, Interval: f.interval, Fresh: f.fresh}
+	// Left zero unless given here, so SET in the file can still apply.
+	c := engine.CheckpointConfig{Dir: f.stateDir, Fresh: f.fresh}
 	if !cmd.Flags().Changed("state-dir") {
 		c.Dir = os.Getenv("WEIR_STATE_DIR")
 	}
-	if !cmd.Flags().Changed("checkpoint-interval") {
-		if s := os.Getenv("WEIR_CHECKPOINT_INTERVAL"); s != "" {
-			d, err := time.ParseDuration(strings.TrimSpace(s))
-			if err != nil {
-				return c, fmt.Errorf("WEIR_CHECKPOINT_INTERVAL must be a duration such as 10s, got %q", s)
-			}
-			c.Interval = d
+	if cmd.Flags().Changed("checkpoint-interval") {
+		if f.interval <= 0 {
+			return c, fmt.Errorf("--checkpoint-interval must be positive, got %s", f.interval)
 		}
-	}
-	if c.Interval <= 0 {
-		return c, fmt.Errorf("--checkpoint-interval must be positive, got %s", c.Interval)
-	}
-	if c.Fresh && c.Dir == "" {
-		return c, fmt.Errorf("--fresh needs --state-dir")
+		c.Interval = f.interval
+	} else if s := os.Getenv("WEIR_CHECKPOINT_INTERVAL"); s != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("WEIR_CHECKPOINT_INTERVAL must be a positive duration such as 10s, got %q", s)
+		}
+		c.Interval = d
 	}
 	return c, nil
 }
