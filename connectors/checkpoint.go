@@ -15,7 +15,8 @@ type Positioner interface {
 	// Read returned (after Open and before any Read: where reading will
 	// start; after io.EOF: the end). A reader restored to it continues
 	// with the next row: no row is read twice or skipped. It must not
-	// block and should be cheap (it runs once per record).
+	// block and should be cheap (it runs once per record). The slice
+	// must be new: the runtime keeps it while Read goes on.
 	Position() ([]byte, error)
 	// Restore makes the reader start from pos, a value Position returned
 	// for the same subtask of an earlier run of the same query, instead of
@@ -45,8 +46,9 @@ type Committer interface {
 	PreCommit(ctx context.Context, epoch uint64) ([]byte, error)
 	// Commit makes the transaction PreCommit returned for epoch visible.
 	// It runs on another goroutine than Write, possibly concurrently with
-	// Write and with PreCommit of the next epoch, but never concurrently
-	// with another Commit, and only after PreCommit(epoch) returned.
+	// Write, with PreCommit of the next epoch, and (when the job fails)
+	// with Abort or Close; never concurrently with another Commit, and
+	// only after PreCommit(epoch) returned.
 	Commit(ctx context.Context, epoch uint64) error
 }
 

@@ -32,6 +32,12 @@ type ckRows struct {
 	alloc memory.Allocator
 	batch int
 	gate  *gate
+	// hold: after its rows a reader blocks (an unbounded, quiet input)
+	// instead of ending; only0: subtasks other than 0 have no rows;
+	// blockOpen: Open blocks until cancelled (a broker that is down).
+	hold, only0, blockOpen bool
+	// trickle: past its rows, subtask 0 goes on with one row per trickle.
+	trickle time.Duration
 }
 
 // gate holds every reader once it emitted `at` rows, until open.
@@ -48,7 +54,7 @@ var ckSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 func (s *ckRows) Schema() *arrow.Schema { return ckSchema }
-func (s *ckRows) Bounded() bool         { return true }
+func (s *ckRows) Bounded() bool         { return !s.hold }
 func (s *ckRows) MaxParallelism() int   { return 0 }
 func (s *ckRows) Reader(sub, _ int) (connectors.Reader, error) {
 	return &ckReader{s: s, sub: sub}, nil
@@ -60,8 +66,14 @@ type ckReader struct {
 	held   bool
 }
 
-func (r *ckReader) Open(context.Context) error { return nil }
-func (r *ckReader) Close() error               { return nil }
+func (r *ckReader) Open(ctx context.Context) error {
+	if r.s.blockOpen {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}
+func (r *ckReader) Close() error { return nil }
 
 func (r *ckReader) Position() ([]byte, error) {
 	return binary.BigEndian.AppendUint64(nil, uint64(r.i)), nil
@@ -76,7 +88,19 @@ func (r *ckReader) Restore(pos []byte) error {
 }
 
 func (r *ckReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
-	if r.i >= r.s.rows {
+	trickling := r.s.trickle > 0 && r.sub == 0 && r.i >= r.s.rows
+	if trickling {
+		select {
+		case <-time.After(r.s.trickle):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if (r.i >= r.s.rows && !trickling) || (r.s.only0 && r.sub > 0) {
+		if r.s.hold {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
 		return nil, io.EOF
 	}
 	if g := r.s.gate; g != nil && r.i >= g.at && !r.held {
@@ -89,6 +113,9 @@ func (r *ckReader) Read(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 	}
 	n := min(r.s.batch, r.s.rows-r.i)
+	if trickling {
+		n = 1
+	}
 	if g := r.s.gate; g != nil && !r.held {
 		n = min(n, g.at-r.i)
 	}
@@ -316,8 +343,7 @@ func TestCheckpointKillRestore(t *testing.T) {
 				e.src.gate = &gate{at: 170, open: make(chan struct{})}
 				job := e.compile(t, alloc, true)
 				ctx, cancel := context.WithCancel(context.Background())
-				done := make(chan error, 1)
-				go func() { done <- job.Run(ctx) }()
+				done := runAsync(t, ctx, job)
 				waitFor(t, func() bool { return e.src.gate.reached.Load() == int64(par) })
 				job.TriggerCheckpoint()
 				waitFor(t, func() bool { return job.Checkpoints().Completed >= 1 })
@@ -360,8 +386,7 @@ func TestCheckpointStopResumes(t *testing.T) {
 	e := newCkEnv(t, sql, 2, 300, 5, 32)
 	e.src.gate = &gate{at: 100, open: make(chan struct{})}
 	job := e.compile(t, alloc, true)
-	done := make(chan error, 1)
-	go func() { done <- job.Run(context.Background()) }()
+	done := runAsync(t, context.Background(), job)
 	waitFor(t, func() bool { return e.src.gate.reached.Load() == 2 })
 	job.Stop()
 	if err := <-done; err != nil {
@@ -465,8 +490,7 @@ func TestCheckpointCorruptNewestRefused(t *testing.T) {
 			e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 300, 5, 32)
 			e.src.gate = &gate{at: 100, open: make(chan struct{})}
 			job := e.compile(t, alloc, true)
-			done := make(chan error, 1)
-			go func() { done <- job.Run(context.Background()) }()
+			done := runAsync(t, context.Background(), job)
 			waitFor(t, func() bool { return e.src.gate.reached.Load() == 2 })
 			job.TriggerCheckpoint()
 			waitFor(t, func() bool { return job.Checkpoints().Completed >= 1 })
@@ -527,4 +551,180 @@ func damageEpoch(t *testing.T, dir string, epoch uint64, how string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// failingCommits wraps the test sink so every Commit fails.
+type failingCommits struct{ *ckSink }
+
+func (s failingCommits) Writer(sub, par int) (connectors.Writer, error) {
+	w, err := s.ckSink.Writer(sub, par)
+	return failingWriter{w.(*ckWriter)}, err
+}
+
+type failingWriter struct{ *ckWriter }
+
+func (failingWriter) Commit(context.Context, uint64) error { return errors.New("the sink is down") }
+
+// TestCheckpointCommitFailureFailsJob: when a checkpoint cannot be
+// committed, the job fails at once with the cause, instead of running on
+// without ever committing (or ignoring Stop).
+func TestCheckpointCommitFailureFailsJob(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 300, 5, 32)
+	e.src.hold = true
+	e.reg.RegisterSink("cktest", func(cfg connectors.SinkConfig) (connectors.Sink, error) {
+		return failingCommits{&ckSink{log: e.log, schema: cfg.Schema, ck: true}}, nil
+	})
+	job := e.compile(t, alloc, true)
+	done := runAsync(t, context.Background(), job)
+	time.Sleep(50 * time.Millisecond)
+	job.TriggerCheckpoint()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "the sink is down") {
+			t.Fatalf("got %v, want the commit failure", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the job kept running after a checkpoint could not commit")
+	}
+}
+
+// TestCheckpointsDoNotHideIdleness: barriers arriving more often than the
+// idle timeout must not restart a quiet source's idle clock, or a source
+// subtask without data would hold every window back for ever.
+func TestCheckpointsDoNotHideIdleness(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	sql := strings.Replace(ckTables, "WITH ('connector' = 'cktest');\nCREATE TABLE results",
+		"WITH ('connector' = 'cktest', 'scan.watermark.idle-timeout' = '200 ms');\nCREATE TABLE results", 1) + ckQueries["tumble"]
+	if !strings.Contains(sql, "idle-timeout") {
+		t.Fatal("test SQL lacks the idle timeout")
+	}
+	e := newCkEnv(t, sql, 2, 200, 5, 32)
+	// Subtask 0 keeps reading (never idle); subtask 1 has nothing.
+	e.src.hold, e.src.only0, e.src.trickle = true, true, 20*time.Millisecond
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := engine.Config{Parallelism: 2, BatchSize: 64, Alloc: alloc, Registry: e.reg, Logger: logger,
+		Checkpoint: engine.CheckpointConfig{Dir: e.dir, Interval: 40 * time.Millisecond}}
+	job, err := engine.Compile("ck.sql", []byte(e.sql), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := runAsync(t, context.Background(), job)
+	waitFor(t, func() bool { return len(e.log.rows()) > 0 })
+	job.Stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckpointStopWhileOpening: Stop reaches a checkpointing job whose
+// source cannot open (a broker down) and ends it with a stop checkpoint.
+func TestCheckpointStopWhileOpening(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 100, 5, 32)
+	e.src.blockOpen = true
+	job := e.compile(t, alloc, true)
+	done := runAsync(t, context.Background(), job)
+	time.Sleep(50 * time.Millisecond)
+	job.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Stop did not end a job whose source was still opening")
+	}
+	if n := job.Checkpoints().Completed; n != 1 {
+		t.Fatalf("%d checkpoints, want the stop checkpoint", n)
+	}
+	// The next run starts where nothing was read: every row once.
+	e.src.blockOpen = false
+	if err := e.compile(t, alloc, true).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	straight := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 100, 5, 32)
+	if err := straight.compile(t, alloc, false).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.log.rows(), straight.log.rows(); !slices.Equal(got, want) {
+		t.Fatalf("after a stop while opening: %s", rowDiff(got, want))
+	}
+}
+
+// TestCheckpointFinishedStaysFinished: resuming from the final checkpoint
+// of a bounded run reads nothing more, even when the input has grown
+// (its end was fixed by the run that finished); --fresh reads it all.
+func TestCheckpointFinishedStaysFinished(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 100, 5, 32)
+	if err := e.compile(t, alloc, true).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first := e.log.rows()
+	e.src.rows = 200
+	job := e.compile(t, alloc, true)
+	if err := job.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.log.rows(); !slices.Equal(got, first) {
+		t.Fatalf("a finished run resumed and wrote more: %s", rowDiff(got, first))
+	}
+	for _, m := range job.Metrics() {
+		if m.LateRows != 0 {
+			t.Fatalf("%s dropped %d rows as late", m.Name, m.LateRows)
+		}
+	}
+}
+
+// TestCheckpointFreshDiscardsOldCheckpoints: --fresh deletes the old
+// checkpoints, so a fresh run killed before its own first checkpoint does
+// not make the next run resume the old one.
+func TestCheckpointFreshDiscardsOldCheckpoints(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	e := newCkEnv(t, ckTables+ckQueries["tumble"], 1, 60, 3, 16)
+	if err := e.compile(t, alloc, true).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.sql = ckTables + ckQueries["hop"]
+	e.src.gate = &gate{at: 20, open: make(chan struct{})}
+	cfg := engine.Config{Parallelism: 1, BatchSize: 16, Alloc: alloc, Registry: e.reg,
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Checkpoint: engine.CheckpointConfig{Dir: e.dir, Interval: time.Hour, Fresh: true}}
+	job, err := engine.Compile("ck.sql", []byte(e.sql), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := runAsync(t, ctx, job)
+	waitFor(t, func() bool { return e.src.gate.reached.Load() == 1 })
+	cancel() // killed before any checkpoint of its own
+	<-done
+	e.src.gate = nil
+	if err := e.compile(t, alloc, true).Run(context.Background()); err != nil {
+		t.Fatalf("the run after a killed fresh start: %v", err)
+	}
+}
+
+// runAsync runs job in the background. If the test ends first (it
+// failed), the job is cancelled and waited for, so that it never outlives
+// the test's directories.
+func runAsync(t *testing.T, ctx context.Context, job *engine.Job) chan error {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	finished := make(chan struct{})
+	go func() {
+		done <- job.Run(ctx)
+		close(finished)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-finished
+	})
+	return done
 }

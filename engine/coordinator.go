@@ -94,24 +94,31 @@ func (c *coordinator) sourceEnded(trigger chan message) (m message, ok bool) {
 // trigger sends the next epoch's barrier to every source subtask still
 // running; ok is false when none is (the final checkpoint covers the
 // rest).
-func (c *coordinator) trigger(stop bool) (epoch uint64, ok bool) {
+func (c *coordinator) trigger(stop bool) (epoch uint64, ok bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, running := range c.triggers {
 		ok = ok || running
 	}
 	if !ok {
-		return 0, false
+		return 0, false, nil
 	}
 	epoch = c.next
 	c.next++
 	c.stopped = stop
 	for ch, running := range c.triggers {
-		if running {
-			ch <- message{kind: msgBarrier, epoch: epoch, stop: stop}
+		if !running {
+			continue
+		}
+		select {
+		case ch <- message{kind: msgBarrier, epoch: epoch, stop: stop}:
+		default:
+			// One checkpoint is in flight at a time, so a source has
+			// always taken the previous barrier; never block under mu.
+			return epoch, false, fmt.Errorf("checkpoint %d: a source has not taken the previous barrier", epoch)
 		}
 	}
-	return epoch, true
+	return epoch, true, nil
 }
 
 // run triggers checkpoints every interval (and on TriggerCheckpoint)
@@ -139,7 +146,10 @@ func (c *coordinator) run(ctx context.Context, done <-chan struct{}) error {
 			stop = true
 			stopping = nil
 		}
-		epoch, ok := c.trigger(stop)
+		epoch, ok, err := c.trigger(stop)
+		if err != nil {
+			return err
+		}
 		if ok {
 			if err := c.complete(ctx, done, epoch); err != nil {
 				return err
@@ -240,7 +250,7 @@ func (c *coordinator) persist(ctx context.Context, epoch uint64, acks []ack, beg
 		if a.committer == nil {
 			continue
 		}
-		if err := a.committer.Commit(ctx, a.epoch); err != nil {
+		if err := guard(func() error { return a.committer.Commit(ctx, a.epoch) }); err != nil {
 			return fmt.Errorf("checkpoint %d: %s: committing sink %s: %w", epoch, a.task, a.table, err)
 		}
 		if a.final {

@@ -85,8 +85,7 @@ func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- job.Run(ctx) }()
+	done := runAsync(t, ctx, job)
 	// Every reader is held at the gate or has ended; then checkpoint.
 	waitFor(t, func() bool {
 		select {

@@ -121,8 +121,9 @@ func (j *Job) Program() *sql.Program { return j.prog }
 // checkpoints, sources stop reading, everything already read flows
 // through (windows fire) and sinks commit. With checkpoints, the job
 // takes a final checkpoint instead, commits its sinks and stops, leaving
-// open windows in the checkpoint for the next run. Safe to call more than
-// once and from any goroutine.
+// open windows in the checkpoint for the next run; but once every source
+// has read all its input, the job just finishes (windows fire, final
+// checkpoint). Safe to call more than once and from any goroutine.
 func (j *Job) Stop() {
 	j.stopOnce.Do(func() { close(j.stopping) })
 }
@@ -226,14 +227,20 @@ func (j *Job) Run(ctx context.Context) error {
 	tasksDone := make(chan struct{})
 	ckDone := make(chan error, 1)
 	if ck != nil {
-		go func() { ckDone <- ck.run(ctx, tasksDone) }()
+		go func() {
+			err := ck.run(ctx, tasksDone)
+			if err != nil {
+				// A checkpoint that cannot be taken or committed fails the
+				// job at once: without it nothing more could commit.
+				cancel(err)
+			}
+			ckDone <- err
+		}()
 	}
 	wg.Wait()
 	close(tasksDone)
 	if ck != nil {
-		if err := <-ckDone; err != nil {
-			cancel(err)
-		}
+		<-ckDone
 	}
 	j.logDrops()
 

@@ -36,10 +36,15 @@ func (j *Job) openCheckpoints(ctx context.Context) (*coordinator, error) {
 		}
 	}()
 	j.restore = nil
-	if !cc.Fresh {
-		if err := j.pickCheckpoint(store); err != nil {
-			return nil, err
+	if cc.Fresh {
+		// Starting over discards the old checkpoints, so that a crash
+		// before this run's first checkpoint cannot resume the old run.
+		if err := store.Clear(); err != nil {
+			return nil, fmt.Errorf("state dir %s: starting fresh: %w", cc.Dir, err)
 		}
+		j.cfg.Logger.Info("starting fresh: the state dir's old checkpoints are deleted", "dir", cc.Dir)
+	} else if err := j.pickCheckpoint(store); err != nil {
+		return nil, err
 	}
 	next, err := store.NextEpoch()
 	if err != nil {
@@ -138,7 +143,12 @@ func (j *Job) pickCheckpoint(store *checkpoint.Store) error {
 	j.ckStats.mu.Lock()
 	j.ckStats.restored = cp.Epoch
 	j.ckStats.mu.Unlock()
-	j.cfg.Logger.Info("resuming from checkpoint", "dir", dir, "epoch", cp.Epoch, "final", j.restore.job.Final)
+	if j.restore.job.Final {
+		j.cfg.Logger.Info("resuming from the final checkpoint of a run that finished: its sources read nothing more (--fresh starts over)",
+			"dir", dir, "epoch", cp.Epoch)
+	} else {
+		j.cfg.Logger.Info("resuming from checkpoint", "dir", dir, "epoch", cp.Epoch)
+	}
 	return nil
 }
 

@@ -179,6 +179,12 @@ func (t *task) runSource(ctx context.Context) error {
 		}
 		// Stop reaches a checkpointing source as a stop barrier.
 		stopCh = nil
+		if st := t.restoredState; st != nil && st.Watermark == MaxWatermark {
+			// The source had read all its input when the checkpoint was
+			// taken: it stays finished (its operators already flushed).
+			t.pos = st.Position
+			return t.sourceEnded(ctx)
+		}
 		if st := t.restoredState; st != nil && st.Position != nil {
 			if err := positioner.Restore(st.Position); err != nil {
 				return fmt.Errorf("source %s: restoring checkpoint %d: %w", spec.Table, t.job.restore.cp.Epoch, err)
@@ -208,9 +214,12 @@ func (t *task) runSource(ctx context.Context) error {
 			return fmt.Errorf("source %s: %w", spec.Table, err)
 		}
 	}
-	if err := r.Open(readCtx); err != nil {
+	if err := t.openReader(ctx, readCtx, cancel, r); err != nil {
 		if stopped() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
 			return t.sourceEnded(ctx)
+		}
+		if errors.Is(err, errStoppedInOpen) {
+			return t.stopBeforeReading(ctx)
 		}
 		return fmt.Errorf("source %s: %w", spec.Table, err)
 	}
@@ -307,6 +316,60 @@ func (t *task) runSource(ctx context.Context) error {
 	}
 }
 
+// errStoppedInOpen: Stop came while a checkpointing source was opening.
+var errStoppedInOpen = errors.New("stopped while opening")
+
+// openReader opens r. With checkpoints, Stop reaches a source as a stop
+// barrier, which it can only inject once open; so that Stop is not held
+// up by an Open that blocks (a broker down), Stop cancels the Open.
+func (t *task) openReader(ctx, readCtx context.Context, cancel context.CancelFunc, r connectors.Reader) error {
+	if t.ck == nil {
+		return r.Open(readCtx)
+	}
+	opened := make(chan struct{})
+	interrupted := make(chan bool, 1)
+	go func() {
+		select {
+		case <-t.job.stopping:
+			cancel()
+			interrupted <- true
+		case <-opened:
+			interrupted <- false
+		}
+	}()
+	err := r.Open(readCtx)
+	close(opened)
+	if <-interrupted && err != nil && ctx.Err() == nil {
+		return errStoppedInOpen
+	}
+	if err == nil && readCtx.Err() != nil && ctx.Err() == nil {
+		return errStoppedInOpen // opened just as Stop cancelled it
+	}
+	return err
+}
+
+// stopBeforeReading takes part in the stop checkpoint for a source that
+// Stop caught before it read anything: its position is still where the
+// run started (the restored one, or none: the configured start).
+func (t *task) stopBeforeReading(ctx context.Context) error {
+	if st := t.restoredState; st != nil {
+		t.pos = st.Position
+	}
+	for {
+		select {
+		case m := <-t.trigger:
+			if err := t.barrier(ctx, m, 0); err != nil {
+				return err
+			}
+			if m.stop {
+				return nil
+			}
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
 // sourceEnded is where a source subtask's input ends (or drains after
 // Stop). With checkpoints, it first injects a barrier already triggered
 // for it, so that every triggered checkpoint reaches every subtask.
@@ -332,18 +395,19 @@ func splitsOf(sr connectors.SplitReader, splits []int) []int {
 }
 
 // waitNext returns a read function that waits for the next result or
-// checkpoint barrier. With an idle timeout, when nothing comes for that
-// long after it started waiting, it declares the subtask idle downstream
-// (once per quiet spell). A result that is already waiting always wins
-// over the timer, so a source slowed by backpressure is never taken for
-// idle.
+// checkpoint barrier. With an idle timeout, when no result comes for that
+// long, it declares the subtask idle downstream. The quiet spell runs from
+// the first wait after a result until the next result: barriers handed
+// out in between do not restart it. A result that is already waiting
+// always wins over the timer, so a source slowed by backpressure is never
+// taken for idle.
 func (t *task) waitNext(ctx, readCtx context.Context, results <-chan readResult, timeout time.Duration) func() readResult {
 	var timer *time.Timer
-	var timerC <-chan time.Time
 	if timeout > 0 {
 		timer = time.NewTimer(timeout)
 		timer.Stop()
 	}
+	var quietSince time.Time // zero: not in a quiet spell
 	return func() readResult {
 		select {
 		case m := <-t.trigger:
@@ -352,23 +416,30 @@ func (t *task) waitNext(ctx, readCtx context.Context, results <-chan readResult,
 		}
 		select {
 		case res := <-results:
+			quietSince = time.Time{}
 			return res
 		default:
 		}
+		var timerC <-chan time.Time
 		if timer != nil {
-			timer.Reset(timeout)
+			if quietSince.IsZero() {
+				quietSince = time.Now()
+			}
+			timer.Reset(max(0, timeout-time.Since(quietSince)))
 			defer timer.Stop()
 			timerC = timer.C
 		}
 		for {
 			select {
 			case res := <-results:
+				quietSince = time.Time{}
 				return res
 			case m := <-t.trigger:
 				return readResult{barrier: &m}
 			case <-timerC:
 				select {
 				case res := <-results:
+					quietSince = time.Time{}
 					return res
 				default:
 				}

@@ -118,7 +118,12 @@ func (r *reader) startConsuming() error {
 	if len(assign) == 0 {
 		return nil
 	}
-	opts := append(c.baseOpts(), kgo.ConsumePartitions(assign), kgo.KeepControlRecords())
+	// Fetch sessions (KIP-227) are off: franz-go v1.22.2's Close reads a
+	// source's session while its fetch loop may still be writing it (the
+	// race detector reports it when a reader closes mid-fetch, as every
+	// stop and restore does). A reader fetches a few partitions, so the
+	// sessions save little.
+	opts := append(c.baseOpts(), kgo.ConsumePartitions(assign), kgo.KeepControlRecords(), kgo.DisableFetchSessions())
 	if c.fetchMaxBytes > 0 {
 		opts = append(opts, kgo.FetchMaxBytes(c.fetchMaxBytes), kgo.FetchMaxPartitionBytes(c.fetchMaxBytes))
 	}

@@ -18,13 +18,17 @@ import (
 // OptionFormat selects 'json' (default) or 'text'.
 const OptionFormat = "format"
 
-// Sink prints rows; its writers share one io.Writer and one mutex.
+// Sink prints rows; its writers share one io.Writer.
 type Sink struct {
 	cfg  connectors.SinkConfig
 	out  io.Writer
-	mu   sync.Mutex
 	text bool
 }
+
+// outMu serialises every stdout sink's writes: the sinks of several bare
+// SELECTs share one io.Writer (the process's stdout), so a mutex per sink
+// would not do.
+var outMu sync.Mutex
 
 var _ connectors.Sink = (*Sink)(nil)
 
@@ -77,7 +81,7 @@ type writer struct {
 func (w *writer) Open(ctx context.Context) error { return nil }
 
 // Write implements connectors.Writer: renders the batch, then writes it
-// in one piece under the sink's mutex.
+// in one piece under the package's output mutex.
 func (w *writer) Write(ctx context.Context, rec arrow.RecordBatch) error {
 	w.buf.Reset()
 	if w.enc != nil {
@@ -87,8 +91,8 @@ func (w *writer) Write(ctx context.Context, rec arrow.RecordBatch) error {
 	} else {
 		w.buf.Write(appendText(w.buf.AvailableBuffer(), rec))
 	}
-	w.sink.mu.Lock()
-	defer w.sink.mu.Unlock()
+	outMu.Lock()
+	defer outMu.Unlock()
 	if _, err := w.sink.out.Write(w.buf.Bytes()); err != nil {
 		return fmt.Errorf("stdout sink '%s': %w", w.sink.cfg.Table, err)
 	}

@@ -440,3 +440,43 @@ func TestOpenAfterCrashMidMemtableCreate(t *testing.T) {
 	}
 	checkParts(t, cp, epochParts(3))
 }
+
+// TestClearKeepsNumbering: Clear deletes every epoch, and numbering goes
+// on past them, also after a reopen.
+func TestClearKeepsNumbering(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := uint64(0); e < 3; e++ {
+		writeEpoch(t, s, e, epochParts(e))
+	}
+	if err := s.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Latest(); !errors.Is(err, ErrNoCheckpoint) {
+		t.Fatalf("Latest after Clear: %v", err)
+	}
+	if infos, err := s.List(); err != nil || len(infos) != 0 {
+		t.Fatalf("List after Clear: %v %v", infos, err)
+	}
+	if n, err := s.NextEpoch(); err != nil || n != 3 {
+		t.Fatalf("NextEpoch after Clear = %d, %v; want 3", n, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, err := s.NextEpoch(); err != nil || n != 3 {
+		t.Fatalf("NextEpoch after reopen = %d, %v; want 3", n, err)
+	}
+	writeEpoch(t, s, 3, epochParts(3))
+	if n, _ := s.NextEpoch(); n != 4 {
+		t.Fatalf("NextEpoch = %d, want 4", n)
+	}
+}

@@ -1,6 +1,7 @@
 package checkpoint
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -121,7 +122,71 @@ func (s *Store) NextEpoch() (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("checkpoint: next epoch: %w", err)
 	}
-	return next, nil
+	floor, err := s.epochFloor()
+	if err != nil {
+		return 0, err
+	}
+	return max(next, floor), nil
+}
+
+// floorKey holds the epoch numbering floor Clear leaves behind.
+var floorKey = []byte{'n'}
+
+// epochFloor is the lowest epoch NextEpoch may return (0 if never
+// cleared).
+func (s *Store) epochFloor() (uint64, error) {
+	var floor uint64
+	err := s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(floorKey)
+		if err == badger.ErrKeyNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("epoch floor has %d bytes", len(v))
+			}
+			floor = binary.BigEndian.Uint64(v)
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint: next epoch: %w", err)
+	}
+	return floor, nil
+}
+
+// Clear deletes every epoch (complete or not), as when a job starts over.
+// Epoch numbers keep growing past the ones deleted, so whatever an
+// earlier epoch named outside the store (such as a sink's part files)
+// is never named again.
+func (s *Store) Clear() error {
+	next, err := s.NextEpoch()
+	if err != nil {
+		return err
+	}
+	err = s.db.Update(func(txn *badger.Txn) error {
+		return txn.Set(floorKey, binary.BigEndian.AppendUint64(nil, next))
+	})
+	if err == nil {
+		err = s.db.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint: clear: %w", err)
+	}
+	// Manifests first: a crash in between leaves incomplete epochs only.
+	if err := s.db.DropPrefix([]byte{manifestPrefix}); err != nil {
+		return fmt.Errorf("checkpoint: clear: %w", err)
+	}
+	if err := s.db.DropPrefix([]byte{dataPrefix}); err != nil {
+		return fmt.Errorf("checkpoint: clear: %w", err)
+	}
+	if err := s.collectGarbage(); err != nil {
+		return fmt.Errorf("checkpoint: clear: value-log gc: %w", err)
+	}
+	return nil
 }
 
 // dropEpochs removes every key of the given kind for the given epochs.
