@@ -53,8 +53,9 @@ demo: build
 # peak RSS of `weir run` for Nexmark q0/q1/q2 and for HOP/TUMBLE/SESSION
 # windows over 10M bids, from the generator and from a JSON-lines file, with
 # plain-Go baselines measured in the same run; Kafka -> filter -> Kafka and
-# Kafka -> HOP count -> Kafka on `weir broker` (2M bids), and end-to-end
-# latency p50/p99 at 50K records/s. Writes multi-GB temp files.
+# Kafka -> HOP count -> Kafka on `weir broker` (2M bids), end-to-end
+# latency p50/p99 at 50K records/s, and a checkpoint of 1M keys of window
+# state (duration, data-path pause, restore). Writes multi-GB temp files.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./engine/bench/ | tee bench.out
 
