@@ -179,6 +179,9 @@ type SinkConfig struct {
 	// --state-dir`): writers that implement Committer are then committed
 	// at checkpoints, and the sink, if a Recoverer, is recovered first.
 	Checkpointing bool
+	// Job is the job's name (SET 'pipeline.name', else the SQL file's base
+	// name), for defaults that must differ between jobs.
+	Job string
 }
 
 // Sink is a table opened for writing.

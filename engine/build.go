@@ -23,6 +23,7 @@ import (
 // where plan nodes become operators.
 type builder struct {
 	cfg    Config
+	job    string // the job's name, for connector defaults
 	file   string
 	errs   diag.List
 	nextID int
@@ -33,8 +34,8 @@ type builder struct {
 }
 
 // buildGraph plans every pipeline of prog; errors are positioned.
-func buildGraph(prog *sql.Program, cfg Config) (*Graph, error) {
-	b := &builder{cfg: cfg, file: prog.File, writers: map[string]int{}, shared: map[string]*Vertex{}}
+func buildGraph(prog *sql.Program, cfg Config, job string) (*Graph, error) {
+	b := &builder{cfg: cfg, job: job, file: prog.File, writers: map[string]int{}, shared: map[string]*Vertex{}}
 	for _, p := range prog.Pipelines {
 		if p.Sink != nil {
 			b.writers[strings.ToLower(p.Sink.Name)]++
@@ -295,7 +296,7 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 		s, err := f(connectors.SinkConfig{
 			Table: p.Name, Schema: p.Query.Schema(), Options: map[string]string{"connector": "stdout"},
 			Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
-			Checkpointing: b.cfg.Checkpoint.Enabled(),
+			Checkpointing: b.cfg.Checkpoint.Enabled(), Job: b.job,
 		})
 		if err != nil {
 			return nil, diag.Errorf(p.Pos, "%v", err)
@@ -321,7 +322,7 @@ func (b *builder) openSink(p *sql.Pipeline) (*SinkSpec, error) {
 	s, err := f(connectors.SinkConfig{
 		Table: t.Name, Schema: p.Query.Schema(), Options: sinkOpts, Metadata: sinkMetadata(t, p.Query.Schema()),
 		Dir: b.cfg.Dir, Stdout: b.cfg.Stdout, Alloc: b.cfg.Alloc, Logger: b.cfg.Logger,
-		Checkpointing: b.cfg.Checkpoint.Enabled(),
+		Checkpointing: b.cfg.Checkpoint.Enabled(), Job: b.job,
 	})
 	if err != nil {
 		return nil, optionError(t, err)

@@ -728,3 +728,31 @@ func runAsync(t *testing.T, ctx context.Context, job *engine.Job) chan error {
 	})
 	return done
 }
+
+// TestCheckpointRestartAfterCommitForgotten: a run stopped with a stop
+// checkpoint restarts even when the sink's system has since forgotten the
+// transactions that checkpoint committed (Kafka drops transactional ids
+// after a week): the state dir records that they were committed.
+func TestCheckpointRestartAfterCommitForgotten(t *testing.T) {
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(t, 0)
+	e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 300, 5, 32)
+	e.src.gate = &gate{at: 100, open: make(chan struct{})}
+	job := e.compile(t, alloc, true)
+	done := runAsync(t, context.Background(), job)
+	waitFor(t, func() bool { return e.src.gate.reached.Load() == 2 })
+	job.Stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(e.log.rows()) == 0 {
+		t.Fatal("the stop checkpoint committed nothing: the test needs committed transactions")
+	}
+	e.log.mu.Lock()
+	clear(e.log.done) // a week later
+	e.log.mu.Unlock()
+	e.src.gate = nil
+	if err := e.compile(t, alloc, true).Run(context.Background()); err != nil {
+		t.Fatalf("restart after the sink forgot committed transactions: %v", err)
+	}
+}

@@ -261,6 +261,9 @@ func (c *coordinator) persist(ctx context.Context, epoch uint64, acks []ack, beg
 			failpoint.Hit(failpoint.DuringCommit)
 		}
 	}
+	if err := c.store.MarkCommitted(epoch); err != nil {
+		c.job.cfg.Logger.Warn("recording the commit failed (a restart commits again)", "epoch", epoch, "err", err)
+	}
 	st.Duration = time.Since(began)
 	st.Time = time.Now()
 	c.stats.add(st)

@@ -94,12 +94,12 @@ func Compile(file string, src []byte, cfg Config) (*Job, error) {
 	if len(prog.Pipelines) == 0 {
 		return nil, fmt.Errorf("%s: nothing to run: the file has no INSERT INTO or SELECT statement", file)
 	}
-	g, err := buildGraph(prog, cfg)
-	if err != nil {
-		return nil, err
-	}
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	g, err := buildGraph(prog, cfg, name)
+	if err != nil {
+		return nil, err
 	}
 	j := &Job{name: name, cfg: cfg, prog: prog, graph: g, stopping: make(chan struct{}), manual: make(chan struct{}, 1)}
 	if cfg.Checkpoint.Enabled() {

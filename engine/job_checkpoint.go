@@ -50,7 +50,15 @@ func (j *Job) openCheckpoints(ctx context.Context) (*coordinator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state dir %s: %w", cc.Dir, err)
 	}
-	if err := j.recoverSinks(ctx); err != nil {
+	committed := false
+	if j.restore != nil {
+		done, ok, err := store.Committed()
+		if err != nil {
+			return nil, fmt.Errorf("state dir %s: %w", cc.Dir, err)
+		}
+		committed = ok && done >= j.restore.cp.Epoch
+	}
+	if err := j.recoverSinks(ctx, committed); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -58,8 +66,11 @@ func (j *Job) openCheckpoints(ctx context.Context) (*coordinator, error) {
 }
 
 // recoverSinks calls Recover on every sink that supports it, with the
-// transactions its writers prepared for the restored checkpoint.
-func (j *Job) recoverSinks(ctx context.Context) error {
+// transactions its writers prepared for the restored checkpoint, unless
+// they are known to be committed already (then only leftovers are
+// aborted: a transaction committed long ago may be unknown to its system
+// by now, and a committed part file may have been consumed and removed).
+func (j *Job) recoverSinks(ctx context.Context, committed bool) error {
 	for _, p := range j.graph.Pipelines {
 		for _, v := range p.Vertices {
 			if v.Sink == nil {
@@ -73,7 +84,7 @@ func (j *Job) recoverSinks(ctx context.Context) error {
 			var prepared [][]byte
 			if r := j.restore; r != nil {
 				epoch = r.cp.Epoch
-				for s := 0; ; s++ {
+				for s := 0; !committed; s++ {
 					st, ok, err := r.taskState(v.ID, s)
 					if err != nil {
 						return err

@@ -37,7 +37,7 @@ var _ connectors.Positioner = (*reader)(nil)
 // are not included. The returned slice is the caller's.
 func (r *reader) Position() ([]byte, error) {
 	if r.dec == nil {
-		return nil, errors.New("kafka source: Position before Open")
+		return nil, fmt.Errorf("kafka source '%s': Position before Open", r.src.cfg.Table)
 	}
 	pos := encodePosition(r.parts, r.posSize)
 	r.posSize = len(pos)
@@ -99,10 +99,10 @@ func (p *partState) position() int64 {
 // done. Restore must come before Open, at most once.
 func (r *reader) Restore(pos []byte) error {
 	if r.dec != nil {
-		return errors.New("kafka source: Restore after Open")
+		return fmt.Errorf("kafka source '%s': Restore after Open", r.src.cfg.Table)
 	}
 	if r.restored != nil {
-		return errors.New("kafka source: Restore called twice")
+		return fmt.Errorf("kafka source '%s': Restore called twice", r.src.cfg.Table)
 	}
 	offsets, err := decodePosition(pos)
 	if err != nil {

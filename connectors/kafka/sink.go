@@ -44,7 +44,12 @@ func NewSink(cfg connectors.SinkConfig) (connectors.Sink, error) {
 			return nil, connectors.Optionf(OptionSinkDelivery, "'exactly-once' needs checkpoints: run with --state-dir")
 		}
 		if opts.txnPrefix == "" {
+			// Transactional ids must differ between jobs writing one
+			// topic, or they fence each other: name the job as well.
 			opts.txnPrefix = "weir-" + cfg.Table
+			if cfg.Job != "" {
+				opts.txnPrefix = "weir-" + cfg.Job + "-" + cfg.Table
+			}
 		}
 	}
 	meta, err := checkMetadata(cfg.Schema, cfg.Metadata, true)

@@ -2,7 +2,6 @@ package kafka
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,6 +61,12 @@ func (d txnDescription) encode() ([]byte, error) {
 	return json.Marshal(d)
 }
 
+// Bounds a description must keep (Recover sweeps subtasks × slots ids).
+const (
+	maxDescribedSubtasks = 1 << 12
+	maxDescribedSlots    = 1 << 10
+)
+
 // decodeTxnDescription reads and checks what PreCommit returned.
 func decodeTxnDescription(data []byte) (txnDescription, error) {
 	var d txnDescription
@@ -71,11 +76,11 @@ func decodeTxnDescription(data []byte) (txnDescription, error) {
 	if d.Version != txnDescriptionVersion {
 		return d, fmt.Errorf("unknown Kafka sink transaction description format %d (this version reads %d)", d.Version, txnDescriptionVersion)
 	}
-	if d.Prefix == "" || d.Subtask < 0 || d.Slots < 0 {
-		return d, errors.New("corrupt Kafka sink transaction description: no prefix, or a negative subtask or slot count")
+	if d.Prefix == "" || d.Subtask < 0 || d.Subtask >= maxDescribedSubtasks || d.Slots < 0 || d.Slots > maxDescribedSlots {
+		return d, fmt.Errorf("corrupt Kafka sink transaction description: no prefix, or a subtask (%d) or slot count (%d) out of range", d.Subtask, d.Slots)
 	}
 	for _, t := range d.Txns {
-		if t.ID != txnID(d.Prefix, d.Subtask, t.Slot) || t.Slot >= d.Slots || t.ProducerID < 0 || t.ProducerEpoch < 0 {
+		if t.ID != txnID(d.Prefix, d.Subtask, t.Slot) || t.Slot < 0 || t.Slot >= d.Slots || t.ProducerID < 0 || t.ProducerEpoch < 0 {
 			return d, fmt.Errorf("corrupt Kafka sink transaction description: transaction %+v does not fit prefix '%s', subtask %d, %d slots",
 				t, d.Prefix, d.Subtask, d.Slots)
 		}

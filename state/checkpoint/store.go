@@ -129,28 +129,78 @@ func (s *Store) NextEpoch() (uint64, error) {
 	return max(next, floor), nil
 }
 
-// floorKey holds the epoch numbering floor Clear leaves behind.
-var floorKey = []byte{'n'}
+// floorKey holds the epoch numbering floor Clear leaves behind;
+// committedKey the newest epoch whose sinks all committed.
+var (
+	floorKey     = []byte{'n'}
+	committedKey = []byte{'c'}
+)
+
+// MarkCommitted records that every sink transaction of epoch committed,
+// so that a restart from it need not commit them again (a transaction
+// committed long ago may no longer be known to its system: Kafka forgets
+// transactional ids after a week). The mark only moves forward. It is
+// not synced: losing it only means committing again, which is harmless.
+func (s *Store) MarkCommitted(epoch uint64) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	err := s.db.Update(func(txn *badger.Txn) error {
+		if cur, ok, err := getUint64(txn, committedKey); err != nil {
+			return err
+		} else if ok && cur >= epoch {
+			return nil
+		}
+		return txn.Set(committedKey, binary.BigEndian.AppendUint64(nil, epoch))
+	})
+	if err != nil {
+		return fmt.Errorf("checkpoint: mark epoch %d committed: %w", epoch, err)
+	}
+	return nil
+}
+
+// Committed is the newest epoch MarkCommitted recorded (ok false if none).
+func (s *Store) Committed() (epoch uint64, ok bool, err error) {
+	if s.closed.Load() {
+		return 0, false, ErrClosed
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		epoch, ok, err = getUint64(txn, committedKey)
+		return err
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("checkpoint: committed epoch: %w", err)
+	}
+	return epoch, ok, nil
+}
+
+// getUint64 reads an 8-byte big-endian value (ok false if absent).
+func getUint64(txn *badger.Txn, key []byte) (v uint64, ok bool, err error) {
+	item, err := txn.Get(key)
+	if err == badger.ErrKeyNotFound {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	err = item.Value(func(b []byte) error {
+		if len(b) != 8 {
+			return fmt.Errorf("%q holds %d bytes, want 8", key, len(b))
+		}
+		v = binary.BigEndian.Uint64(b)
+		return nil
+	})
+	return v, err == nil, err
+}
 
 // epochFloor is the lowest epoch NextEpoch may return (0 if never
 // cleared).
 func (s *Store) epochFloor() (uint64, error) {
 	var floor uint64
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(floorKey)
-		if err == badger.ErrKeyNotFound {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error {
-			if len(v) != 8 {
-				return fmt.Errorf("epoch floor has %d bytes", len(v))
-			}
-			floor = binary.BigEndian.Uint64(v)
-			return nil
-		})
+		var err error
+		floor, _, err = getUint64(txn, floorKey)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("checkpoint: next epoch: %w", err)
@@ -168,6 +218,9 @@ func (s *Store) Clear() error {
 		return err
 	}
 	err = s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Delete(committedKey); err != nil {
+			return err
+		}
 		return txn.Set(floorKey, binary.BigEndian.AppendUint64(nil, next))
 	})
 	if err == nil {
