@@ -27,6 +27,12 @@ func newCheckpointsCmd(stdout io.Writer) *cobra.Command {
 			if !st.IsDir() {
 				return usageErr(fmt.Errorf("%s is not a directory", dir))
 			}
+			// Listing must not create a store where there is none.
+			if ok, err := checkpoint.Exists(dir); err != nil {
+				return usageErr(err)
+			} else if !ok {
+				return usageErr(fmt.Errorf("%s holds no checkpoints (it is not a state dir of weir run --state-dir)", dir))
+			}
 			store, err := checkpoint.Open(dir, checkpoint.Options{})
 			if err != nil {
 				return runtimeErr(fmt.Errorf("state dir %s: %w", dir, err))

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -44,6 +45,15 @@ func TestRunWithStateDirAndListCheckpoints(t *testing.T) {
 		t.Fatalf("checkpoints listing:\n%s", stdout)
 	}
 
+	// Listing a directory that is no state dir refuses, and creates nothing.
+	code, _, stderr = run(t, dir, "checkpoints", "out.jsonl")
+	if code != 2 || !strings.Contains(stderr, "holds no checkpoints") {
+		t.Fatalf("checkpoints on a non-state dir: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.jsonl", "MANIFEST")); err == nil {
+		t.Fatal("listing created a store in the sink's directory")
+	}
+
 	code, _, stderr = run(t, dir, "run", "q.sql", "--parallelism", "2", "--state-dir", "state")
 	if code != 0 {
 		t.Fatalf("second run: exit %d: %s", code, stderr)
@@ -80,10 +90,11 @@ func TestSIGTERMTakesFinalCheckpoint(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := buildWeir(t)
-	dir := writeFiles(t, map[string]string{"q.sql": `CREATE TABLE b (auction BIGINT, price BIGINT, date_time TIMESTAMP(3))
+	q := `CREATE TABLE b (auction BIGINT, price BIGINT, date_time TIMESTAMP(3))
 WITH ('connector' = 'nexmark', 'table' = 'bid', 'first-event.rate' = '5000', 'rate-limited' = 'true', 'events.num' = '4000');
 CREATE TABLE o (auction BIGINT, price BIGINT, date_time TIMESTAMP(3)) WITH ('connector' = 'file', 'path' = 'out', 'format' = 'json');
-INSERT INTO o SELECT auction, price, date_time FROM b;`})
+INSERT INTO o SELECT auction, price, date_time FROM b;`
+	dir := writeFiles(t, map[string]string{"q.sql": q})
 	start := func() (*exec.Cmd, *syncBuffer) {
 		cmd := exec.Command(bin, "run", "q.sql", "--parallelism", "2", "--state-dir", "state", "--checkpoint-interval", "1h")
 		cmd.Dir = dir
@@ -105,7 +116,7 @@ INSERT INTO o SELECT auction, price, date_time FROM b;`})
 	if !strings.Contains(stderr.String(), "final checkpoint") {
 		t.Fatalf("no word of the final checkpoint:\n%s", stderr.String())
 	}
-	first := countPartRows(t, filepath.Join(dir, "out"))
+	first := len(partRows(t, filepath.Join(dir, "out")))
 	if first == 0 || first >= 3680 {
 		t.Fatalf("%d rows committed at SIGTERM; want some of the 3680 bids, not all", first)
 	}
@@ -113,25 +124,45 @@ INSERT INTO o SELECT auction, price, date_time FROM b;`})
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("resumed run: %v\n%s", err, stderr.String())
 	}
-	// 4000 events hold 3680 bids (46 of every 50 events).
-	if n := countPartRows(t, filepath.Join(dir, "out")); n != 3680 {
-		t.Fatalf("%d bids committed over both runs, want each of the 3680 once", n)
+	// 4000 events hold 3680 bids (46 of every 50 events): both runs
+	// together must have committed exactly the rows of a straight run.
+	got := partRows(t, filepath.Join(dir, "out"))
+	straightSQL := strings.Replace(q, "'path' = 'out'", "'path' = 'straight.jsonl'", 1)
+	straightSQL = strings.Replace(straightSQL, "'rate-limited' = 'true', ", "", 1)
+	if err := os.WriteFile(filepath.Join(dir, "straight.sql"), []byte(straightSQL), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, dir, "run", "straight.sql", "--parallelism", "2"); code != 0 {
+		t.Fatalf("straight run: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "straight.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(data)), "\n")
+	slices.Sort(want)
+	if len(want) != 3680 || !slices.Equal(got, want) {
+		t.Fatalf("stop + resume committed %d rows, the straight run %d (want the same 3680 rows)", len(got), len(want))
 	}
 }
 
-func countPartRows(t *testing.T, dir string) int {
+// partRows reads every committed part file's rows, sorted.
+func partRows(t *testing.T, dir string) []string {
 	t.Helper()
 	parts, err := filepath.Glob(filepath.Join(dir, "part-*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
+	var rows []string
 	for _, p := range parts {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n += strings.Count(string(data), "\n")
+		if s := strings.TrimSpace(string(data)); s != "" {
+			rows = append(rows, strings.Split(s, "\n")...)
+		}
 	}
-	return n
+	slices.Sort(rows)
+	return rows
 }

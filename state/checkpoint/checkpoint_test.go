@@ -480,3 +480,31 @@ func TestClearKeepsNumbering(t *testing.T) {
 		t.Fatalf("NextEpoch = %d, want 4", n)
 	}
 }
+
+// TestOpenRefusesForeignDirectory: a store is not sprayed into a
+// directory that holds other files; Exists tells a store apart.
+func TestOpenRefusesForeignDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{}); err == nil || !strings.Contains(err.Error(), "holds other files") {
+		t.Fatalf("Open on a foreign directory: %v", err)
+	}
+	if ok, err := Exists(dir); ok || err != nil {
+		t.Fatalf("Exists on a foreign directory = %v, %v", ok, err)
+	}
+	store := filepath.Join(t.TempDir(), "new")
+	s, err := Open(store, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if ok, err := Exists(store); !ok || err != nil {
+		t.Fatalf("Exists on a store = %v, %v", ok, err)
+	}
+	if s, err = Open(store, Options{}); err != nil {
+		t.Fatalf("reopening a store: %v", err)
+	}
+	s.Close()
+}

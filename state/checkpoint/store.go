@@ -44,6 +44,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("checkpoint: empty directory (set Options.InMemory for an in-memory store)")
 	}
 	if !opts.InMemory {
+		if err := checkDir(dir); err != nil {
+			return nil, err
+		}
 		if err := removeEmptyMemtables(dir, opts.Logger); err != nil {
 			return nil, fmt.Errorf("checkpoint: open %s: %w", dir, err)
 		}
@@ -53,6 +56,38 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("checkpoint: open %s: %w", dir, err)
 	}
 	return &Store{db: db, opts: opts}, nil
+}
+
+// badgerManifest is the file every Badger directory holds.
+const badgerManifest = "MANIFEST"
+
+// Exists reports whether dir holds a checkpoint store.
+func Exists(dir string) (bool, error) {
+	_, err := os.Stat(filepath.Join(dir, badgerManifest))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// checkDir refuses a directory that already holds other files: a store
+// goes into a new or empty directory, or one that holds a store.
+func checkDir(dir string) error {
+	ok, err := Exists(dir)
+	if err != nil || ok {
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("checkpoint: %s holds other files (%s, ...) and no checkpoint store: use a new or empty directory", dir, entries[0].Name())
+	}
+	return nil
 }
 
 // removeEmptyMemtables deletes zero-length memtable logs (*.mem). Badger
