@@ -340,11 +340,8 @@ func TestCheckpointKillRestore(t *testing.T) {
 				}
 
 				e := newCkEnv(t, sql, par, 400, 13, 64)
-				e.src.gate = &gate{at: 170, open: make(chan struct{})}
-				job := e.compile(t, alloc, true)
 				ctx, cancel := context.WithCancel(context.Background())
-				done := runAsync(t, ctx, job)
-				waitFor(t, func() bool { return e.src.gate.reached.Load() == int64(par) })
+				job, done := e.runHeld(t, ctx, alloc, 170)
 				job.TriggerCheckpoint()
 				waitFor(t, func() bool { return job.Checkpoints().Completed >= 1 })
 				// Let some rows past the checkpoint reach the sink, then
@@ -384,10 +381,7 @@ func TestCheckpointStopResumes(t *testing.T) {
 	want := straight.log.rows()
 
 	e := newCkEnv(t, sql, 2, 300, 5, 32)
-	e.src.gate = &gate{at: 100, open: make(chan struct{})}
-	job := e.compile(t, alloc, true)
-	done := runAsync(t, context.Background(), job)
-	waitFor(t, func() bool { return e.src.gate.reached.Load() == 2 })
+	job, done := e.runHeld(t, context.Background(), alloc, 100)
 	job.Stop()
 	if err := <-done; err != nil {
 		t.Fatalf("stopped run: %v", err)
@@ -488,10 +482,7 @@ func TestCheckpointCorruptNewestRefused(t *testing.T) {
 			alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer alloc.AssertSize(t, 0)
 			e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 300, 5, 32)
-			e.src.gate = &gate{at: 100, open: make(chan struct{})}
-			job := e.compile(t, alloc, true)
-			done := runAsync(t, context.Background(), job)
-			waitFor(t, func() bool { return e.src.gate.reached.Load() == 2 })
+			job, done := e.runHeld(t, context.Background(), alloc, 100)
 			job.TriggerCheckpoint()
 			waitFor(t, func() bool { return job.Checkpoints().Completed >= 1 })
 			job.Stop()
@@ -711,6 +702,17 @@ func TestCheckpointFreshDiscardsOldCheckpoints(t *testing.T) {
 	}
 }
 
+// runHeld starts a checkpointing run whose readers hold after `at` rows
+// each, and returns once every reader is held there.
+func (e *ckEnv) runHeld(t *testing.T, ctx context.Context, alloc memory.Allocator, at int) (*engine.Job, chan error) {
+	t.Helper()
+	e.src.gate = &gate{at: at, open: make(chan struct{})}
+	job := e.compile(t, alloc, true)
+	done := runAsync(t, ctx, job)
+	waitFor(t, func() bool { return e.src.gate.reached.Load() == int64(e.par) })
+	return job, done
+}
+
 // runAsync runs job in the background. If the test ends first (it
 // failed), the job is cancelled and waited for, so that it never outlives
 // the test's directories.
@@ -737,10 +739,7 @@ func TestCheckpointRestartAfterCommitForgotten(t *testing.T) {
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	e := newCkEnv(t, ckTables+ckQueries["tumble"], 2, 300, 5, 32)
-	e.src.gate = &gate{at: 100, open: make(chan struct{})}
-	job := e.compile(t, alloc, true)
-	done := runAsync(t, context.Background(), job)
-	waitFor(t, func() bool { return e.src.gate.reached.Load() == 2 })
+	job, done := e.runHeld(t, context.Background(), alloc, 100)
 	job.Stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
