@@ -1,7 +1,6 @@
 package file
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -80,16 +79,12 @@ func (s *Sink) Writer(subtask, parallelism int) (connectors.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &writer{sink: s, enc: enc}, nil
+	return &writer{staging: staging{sink: s, enc: enc}}, nil
 }
 
 // writer stages rows in a temporary file.
 type writer struct {
-	sink   *Sink
-	enc    *jsonformat.Encoder
-	buf    bytes.Buffer
-	tmp    *os.File
-	failed bool
+	staging
 	// prepared: the temporary file is complete, synced and closed.
 	prepared bool
 }
@@ -107,23 +102,7 @@ func (w *writer) Open(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return w.errorf("%w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(w.sink.path)+".*.tmp")
-	if err != nil {
-		return w.errorf("%w", err)
-	}
-	// CreateTemp makes the file private (0600); the committed output is
-	// an ordinary file others may read, like any file the user writes.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return w.errorf("%w", err)
-	}
-	w.tmp = tmp
-	return nil
-}
-
-func (w *writer) errorf(format string, args ...any) error {
-	return fmt.Errorf("file sink '%s' (%s): %w", w.sink.cfg.Table, w.sink.shown, fmt.Errorf(format, args...))
+	return w.createTemp(dir, "."+filepath.Base(w.sink.path)+".*.tmp")
 }
 
 // Write implements connectors.Writer.
@@ -131,23 +110,7 @@ func (w *writer) Write(ctx context.Context, rec arrow.RecordBatch) error {
 	if w.tmp == nil {
 		return w.errorf("write before open")
 	}
-	if err := w.enc.Encode(&w.buf, rec); err != nil {
-		w.failed = true
-		return w.errorf("%w", err)
-	}
-	if w.buf.Len() >= flushBytes {
-		return w.flush()
-	}
-	return nil
-}
-
-func (w *writer) flush() error {
-	if _, err := w.tmp.Write(w.buf.Bytes()); err != nil {
-		w.failed = true
-		return w.errorf("%w", err)
-	}
-	w.buf.Reset()
-	return nil
+	return w.encode(rec)
 }
 
 // Prepare implements connectors.Preparer: everything written is flushed

@@ -162,15 +162,11 @@ func (s *Sink) Recover(ctx context.Context, epoch uint64, prepared [][]byte, par
 // epochWriter writes one subtask's rows with checkpointing: a file per
 // checkpoint epoch, committed in two phases.
 type epochWriter struct {
-	sink    *Sink
+	// staging's tmp is the in-progress file of the current epoch,
+	// created with the epoch's first row.
+	staging
 	subtask int
-	enc     *jsonformat.Encoder
 	opened  bool
-	buf     bytes.Buffer
-	// tmp is the in-progress file of the current epoch, created with the
-	// epoch's first row.
-	tmp    *os.File
-	failed bool
 	// last is the epoch of the last PreCommit (if any).
 	last    uint64
 	anyPrep bool
@@ -194,11 +190,7 @@ func (s *Sink) epochWriter(subtask, parallelism int) (connectors.Writer, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &epochWriter{sink: s, subtask: subtask, enc: enc, pending: map[uint64]txn{}}, nil
-}
-
-func (w *epochWriter) errorf(format string, args ...any) error {
-	return fmt.Errorf("file sink '%s' (%s): %w", w.sink.cfg.Table, w.sink.shown, fmt.Errorf(format, args...))
+	return &epochWriter{staging: staging{sink: s, enc: enc}, subtask: subtask, pending: map[uint64]txn{}}, nil
 }
 
 // Open implements connectors.Writer: creates the directory if missing.
@@ -228,39 +220,12 @@ func (w *epochWriter) Write(ctx context.Context, rec arrow.RecordBatch) error {
 			return err
 		}
 	}
-	if err := w.enc.Encode(&w.buf, rec); err != nil {
-		w.failed = true
-		return w.errorf("%w", err)
-	}
-	if w.buf.Len() >= flushBytes {
-		return w.flush()
-	}
-	return nil
+	return w.encode(rec)
 }
 
 // create starts the epoch's in-progress file.
 func (w *epochWriter) create() error {
-	f, err := os.CreateTemp(w.sink.path, fmt.Sprintf("%s%04d-*%s", inProgressPrefix, w.subtask, inProgressSuffix))
-	if err != nil {
-		return w.errorf("%w", err)
-	}
-	// CreateTemp makes the file private (0600); parts are ordinary files.
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return w.errorf("%w", err)
-	}
-	w.tmp = f
-	return nil
-}
-
-func (w *epochWriter) flush() error {
-	if _, err := w.tmp.Write(w.buf.Bytes()); err != nil {
-		w.failed = true
-		return w.errorf("%w", err)
-	}
-	w.buf.Reset()
-	return nil
+	return w.createTemp(w.sink.path, fmt.Sprintf("%s%04d-*%s", inProgressPrefix, w.subtask, inProgressSuffix))
 }
 
 // PreCommit implements connectors.Committer: the epoch's in-progress file
