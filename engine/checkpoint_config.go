@@ -14,6 +14,8 @@ const (
 	// DefaultCheckpointRetain is how many complete checkpoints a state
 	// directory keeps.
 	DefaultCheckpointRetain = 3
+	// MinCheckpointInterval is the shortest interval accepted (as Flink's).
+	MinCheckpointInterval = 10 * time.Millisecond
 )
 
 // CheckpointConfig turns on exactly-once checkpoints: aligned barriers

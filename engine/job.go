@@ -87,6 +87,9 @@ func Compile(file string, src []byte, cfg Config) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if iv := cfg.Checkpoint.Interval; iv != 0 && iv < MinCheckpointInterval {
+		return nil, fmt.Errorf("checkpoint interval %s is too short (at least %s)", iv, MinCheckpointInterval)
+	}
 	if cfg.Checkpoint.Fresh && cfg.Checkpoint.Dir == "" {
 		return nil, fmt.Errorf("--fresh needs --state-dir (or SET '%s'): there are no checkpoints to start over from", SettingCheckpointDir)
 	}

@@ -80,6 +80,10 @@ SET 'state.backend.badger.value-log-file-size' = '1 gb';
 			t.Errorf("%s: got %v", bad, err)
 		}
 	}
+	if _, err := Compile("i.sql", []byte("SET 'execution.checkpointing.interval' = '2';\n"+strings.Replace(settingsSQL, "%s", "1", 1)), Config{}); err == nil ||
+		!strings.Contains(err.Error(), "too short") {
+		t.Errorf("a 2 ms interval: %v", err)
+	}
 	if _, err := Compile("f.sql", []byte(strings.Replace(settingsSQL, "%s", "1", 1)), Config{Checkpoint: CheckpointConfig{Fresh: true}}); err == nil ||
 		!strings.Contains(err.Error(), "--fresh needs --state-dir") {
 		t.Errorf("--fresh without a state dir: %v", err)

@@ -494,6 +494,9 @@ func TestOpenRefusesForeignDirectory(t *testing.T) {
 	if ok, err := Exists(dir); ok || err != nil {
 		t.Fatalf("Exists on a foreign directory = %v, %v", ok, err)
 	}
+	if _, err := Exists(filepath.Join(dir, "notes.txt")); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Fatalf("Exists on a file: %v", err)
+	}
 	store := filepath.Join(t.TempDir(), "new")
 	s, err := Open(store, Options{})
 	if err != nil {

@@ -63,6 +63,9 @@ const badgerManifest = "MANIFEST"
 
 // Exists reports whether dir holds a checkpoint store.
 func Exists(dir string) (bool, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return false, fmt.Errorf("checkpoint: %s is not a directory", dir)
+	}
 	_, err := os.Stat(filepath.Join(dir, badgerManifest))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
