@@ -65,7 +65,9 @@ func (s *Store) List() ([]Info, error) {
 
 // Retain keeps the newest n complete epochs and deletes every epoch older
 // than the oldest of them (complete, corrupt or incomplete); newer corrupt
-// or incomplete epochs are left alone (a Writer may be running). With
+// or incomplete epochs are left alone (a Writer may be running). Each
+// epoch is read back and verified the first time Retain meets it; later
+// calls trust that result. With
 // fewer than n complete epochs nothing is deleted. After deleting it runs
 // Badger's value-log garbage collection.
 func (s *Store) Retain(n int) error {
@@ -81,7 +83,13 @@ func (s *Store) Retain(n int) error {
 	err := s.db.View(func(txn *badger.Txn) error {
 		manifests, data = epochs(txn)
 		for i := len(manifests) - 1; i >= 0 && found < n; i-- {
+			if s.wasVerified(manifests[i]) {
+				found++
+				cutoff = manifests[i]
+				continue
+			}
 			if _, err := verify(txn, manifests[i]); err == nil {
+				s.setVerified(manifests[i], true)
 				found++
 				cutoff = manifests[i]
 			}

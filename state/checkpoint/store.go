@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
@@ -31,6 +32,32 @@ type Store struct {
 	db     *badger.DB
 	opts   Options
 	closed atomic.Bool
+
+	// verified holds the epochs Retain has read back and found whole, so
+	// each epoch is verified once per Store rather than at every Retain.
+	mu       sync.Mutex
+	verified map[uint64]bool
+}
+
+// wasVerified reports whether Retain already found epoch whole.
+func (s *Store) wasVerified(epoch uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.verified[epoch]
+}
+
+// setVerified records (or, ok false, forgets) that epoch is whole.
+func (s *Store) setVerified(epoch uint64, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.verified == nil {
+		s.verified = map[uint64]bool{}
+	}
+	if ok {
+		s.verified[epoch] = true
+	} else {
+		delete(s.verified, epoch)
+	}
 }
 
 // Open opens (creating if needed) the checkpoint store in dir with the
@@ -267,6 +294,9 @@ func (s *Store) Clear() error {
 	if err != nil {
 		return fmt.Errorf("checkpoint: clear: %w", err)
 	}
+	s.mu.Lock()
+	s.verified = nil
+	s.mu.Unlock()
 	// Manifests first: a crash in between leaves incomplete epochs only.
 	if err := s.db.DropPrefix([]byte{manifestPrefix}); err != nil {
 		return fmt.Errorf("checkpoint: clear: %w", err)
@@ -288,6 +318,9 @@ func (s *Store) Clear() error {
 func (s *Store) dropEpochs(kind byte, epochs []uint64) error {
 	if len(epochs) == 0 {
 		return nil
+	}
+	for _, e := range epochs {
+		s.setVerified(e, false)
 	}
 	prefixes := make([][]byte, len(epochs))
 	for i, e := range epochs {
