@@ -29,30 +29,15 @@ import (
 // restarts it from the checkpoint, and requires the committed output of
 // the two runs together to equal the golden rows of a straight run.
 func TestGoldenWindowsKillRestore(t *testing.T) {
-	files, err := filepath.Glob("testdata/golden/window_*.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no windowed golden tests found")
-	}
-	for _, f := range files {
-		ar, err := txtar.ParseFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			for _, par := range []int{1, 4} {
-				for _, at := range []int{1, 3, 7} {
-					t.Run(fmt.Sprintf("par%d_after%d", par, at), func(t *testing.T) {
-						runGoldenKillRestore(t, ar, par, at)
-					})
-				}
+	forEachGolden(t, "window_*.txtar", func(t *testing.T, ar *txtar.Archive) {
+		for _, par := range []int{1, 4} {
+			for _, at := range []int{1, 3, 7} {
+				t.Run(fmt.Sprintf("par%d_after%d", par, at), func(t *testing.T) {
+					runGoldenKillRestore(t, ar, par, at)
+				})
 			}
-		})
-	}
+		}
+	})
 }
 
 func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int) {

@@ -33,28 +33,35 @@ import (
 // Rows compare as multisets of JSON objects; every archive runs with batch
 // size 1 and the default, at parallelism 1 and 4, and all must agree.
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/golden/*.txtar")
+	forEachGolden(t, "*.txtar", func(t *testing.T, ar *txtar.Archive) {
+		for _, batch := range []int{1, engine.DefaultBatchSize} {
+			for _, par := range []int{1, 4} {
+				t.Run(fmt.Sprintf("batch%d_par%d", batch, par), func(t *testing.T) {
+					runGolden(t, ar, batch, par)
+				})
+			}
+		}
+	})
+}
+
+// forEachGolden runs fn, as a parallel subtest named after the archive,
+// on every archive in testdata/golden matching pattern.
+func forEachGolden(t *testing.T, pattern string, fn func(t *testing.T, ar *txtar.Archive)) {
+	files, err := filepath.Glob(filepath.Join("testdata/golden", pattern))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Fatal("no golden tests found")
+		t.Fatalf("no golden tests match %s", pattern)
 	}
 	for _, f := range files {
 		ar, err := txtar.ParseFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
-		t.Run(name, func(t *testing.T) {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txtar"), func(t *testing.T) {
 			t.Parallel()
-			for _, batch := range []int{1, engine.DefaultBatchSize} {
-				for _, par := range []int{1, 4} {
-					t.Run(fmt.Sprintf("batch%d_par%d", batch, par), func(t *testing.T) {
-						runGolden(t, ar, batch, par)
-					})
-				}
-			}
+			fn(t, ar)
 		})
 	}
 }
