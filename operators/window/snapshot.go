@@ -207,18 +207,7 @@ func (o *op) snapshotPanes(sc *snapScratch) ([]byte, error) {
 			sc.keyBytes[g] = n * keys.keySize(0)
 		}
 	}
-	o.sizeVarAccs(sc)
-	buf, err := o.layout(sc)
-	if err != nil {
-		return nil, err
-	}
-
-	lay := &sc.lay
-	keyCur, bodyCur := lay.keys, lay.body
-	writeKeys := func() {
-		keys.putKeys(buf, sc.keys, sc.kgroups, &keyCur)
-	}
-	writeBody := func() {
+	return o.writeSnapshot(sc, func(buf []byte, bodyCur *cursors) {
 		for g, runs := range sc.runs {
 			if len(runs) == 0 {
 				continue
@@ -238,8 +227,22 @@ func (o *op) snapshotPanes(sc *snapScratch) ([]byte, error) {
 			le.PutUint32(buf[c:c+4], sc.kidx[k])
 			bodyCur[g] = c + 4
 		}
+	})
+}
+
+// writeSnapshot lays out the blobs from sc's counts and writes their
+// sections: keys, aggregates, and the window body, which writeBody
+// writes given the buffer and each group's body cursor. The sections are
+// written in parallel for a large state.
+func (o *op) writeSnapshot(sc *snapScratch, writeBody func(buf []byte, bodyCur *cursors)) ([]byte, error) {
+	o.sizeVarAccs(sc)
+	buf, err := o.layout(sc)
+	if err != nil {
+		return nil, err
 	}
-	accCur := o.encodeAccs(buf, sc, writeBody, writeKeys)
+	keyCur, bodyCur := sc.lay.keys, sc.lay.body
+	writeKeys := func() { o.keys.putKeys(buf, sc.keys, sc.kgroups, &keyCur) }
+	accCur := o.encodeAccs(buf, sc, func() { writeBody(buf, &bodyCur) }, writeKeys)
 	return buf, o.checkLayout(&keyCur, &bodyCur, accCur)
 }
 
@@ -302,18 +305,7 @@ func (o *op) snapshotSessions(sc *snapScratch) ([]byte, error) {
 			sc.ends = append(sc.ends, s.end)
 		}
 	}
-	o.sizeVarAccs(sc)
-	buf, err := o.layout(sc)
-	if err != nil {
-		return nil, err
-	}
-
-	lay := &sc.lay
-	keyCur, bodyCur := lay.keys, lay.body
-	writeKeys := func() {
-		keys.putKeys(buf, sc.keys, sc.kgroups, &keyCur)
-	}
-	writeBody := func() {
+	return o.writeSnapshot(sc, func(buf []byte, bodyCur *cursors) {
 		j := 0
 		for k, g := range sc.kgroups {
 			c := bodyCur[g]
@@ -328,9 +320,7 @@ func (o *op) snapshotSessions(sc *snapScratch) ([]byte, error) {
 			}
 			bodyCur[g] = c
 		}
-	}
-	accCur := o.encodeAccs(buf, sc, writeBody, writeKeys)
-	return buf, o.checkLayout(&keyCur, &bodyCur, accCur)
+	})
 }
 
 // layout sizes every group's blob from sc's counts, places them in one
