@@ -47,6 +47,8 @@ type Config struct {
 	// Checkpoint turns on exactly-once checkpoints (off when its Dir is
 	// empty).
 	Checkpoint CheckpointConfig
+	// State picks the state backend (default: in memory).
+	State StateConfig
 }
 
 func (c Config) withDefaults() Config {

@@ -27,20 +27,27 @@ import (
 // checkpoints: it holds the file sources after a few records, takes a
 // checkpoint there, kills the job (nothing after the checkpoint commits),
 // restarts it from the checkpoint, and requires the committed output of
-// the two runs together to equal the golden rows of a straight run.
+// the two runs together to equal the golden rows of a straight run. The
+// runs use the memory and Badger state backends in turn (each restoring
+// the other's checkpoints too).
 func TestGoldenWindowsKillRestore(t *testing.T) {
+	backends := [][2]string{
+		{engine.BackendMemory, engine.BackendMemory}, {engine.BackendBadger, engine.BackendBadger},
+		{engine.BackendMemory, engine.BackendBadger}, {engine.BackendBadger, engine.BackendMemory},
+	}
 	forEachGolden(t, "window_*.txtar", func(t *testing.T, ar *txtar.Archive) {
 		for _, par := range []int{1, 4} {
 			for _, at := range []int{1, 3, 7} {
-				t.Run(fmt.Sprintf("par%d_after%d", par, at), func(t *testing.T) {
-					runGoldenKillRestore(t, ar, par, at)
+				b := backends[(par+at)%len(backends)]
+				t.Run(fmt.Sprintf("par%d_after%d_%s_%s", par, at, b[0], b[1]), func(t *testing.T) {
+					runGoldenKillRestore(t, ar, par, at, b)
 				})
 			}
 		}
 	})
 }
 
-func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int) {
+func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int, backends [2]string) {
 	dir := t.TempDir()
 	gold := loadGolden(t, ar, dir)
 	if gold.hasErr || gold.hasRunErr {
@@ -63,7 +70,8 @@ func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int) {
 	stateDir := filepath.Join(t.TempDir(), "state")
 	cfg := engine.Config{Parallelism: par, BatchSize: 1, Dir: dir, Stdout: &stdout, Alloc: alloc, Registry: reg,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Checkpoint: engine.CheckpointConfig{Dir: stateDir, Interval: 1 << 40}}
+		Checkpoint: engine.CheckpointConfig{Dir: stateDir, Interval: 1 << 40},
+		State:      engine.StateConfig{Backend: backends[0], Dir: t.TempDir(), ResidentEntries: 2}}
 	job, err := engine.Compile("query.sql", query, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +106,7 @@ func runGoldenKillRestore(t *testing.T, ar *txtar.Archive, par, at int) {
 	// Restart from the checkpoint, without the gate.
 	close(g.open)
 	g.disabled.Store(true)
+	cfg.State.Backend = backends[1]
 	job, err = engine.Compile("query.sql", query, cfg)
 	if err != nil {
 		t.Fatal(err)

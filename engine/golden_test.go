@@ -37,7 +37,28 @@ func TestGolden(t *testing.T) {
 		for _, batch := range []int{1, engine.DefaultBatchSize} {
 			for _, par := range []int{1, 4} {
 				t.Run(fmt.Sprintf("batch%d_par%d", batch, par), func(t *testing.T) {
-					runGolden(t, ar, batch, par)
+					runGolden(t, ar, batch, par, engine.StateConfig{})
+				})
+			}
+		}
+	})
+}
+
+// TestGoldenWindowsBadgerBackend runs every windowed golden query with
+// its window state in Badger, keeping at most 2 entries per subtask in
+// memory (so partials go to disk and come back nearly every batch): the
+// rows must be the golden ones, and the working directory must be gone
+// after the run.
+func TestGoldenWindowsBadgerBackend(t *testing.T) {
+	forEachGolden(t, "window_*.txtar", func(t *testing.T, ar *txtar.Archive) {
+		for _, batch := range []int{1, engine.DefaultBatchSize} {
+			for _, par := range []int{1, 4} {
+				t.Run(fmt.Sprintf("batch%d_par%d", batch, par), func(t *testing.T) {
+					work := t.TempDir()
+					runGolden(t, ar, batch, par, engine.StateConfig{Backend: engine.BackendBadger, Dir: work, ResidentEntries: 2})
+					if left, _ := os.ReadDir(work); len(left) != 0 {
+						t.Errorf("the run left %d files in the state backend's directory", len(left))
+					}
 				})
 			}
 		}
@@ -109,7 +130,7 @@ func loadGolden(t *testing.T, ar *txtar.Archive, dir string) golden {
 	return g
 }
 
-func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
+func runGolden(t *testing.T, ar *txtar.Archive, batch, par int, st engine.StateConfig) {
 	dir := t.TempDir()
 	g := loadGolden(t, ar, dir)
 	query, want := g.query, g.want
@@ -119,7 +140,7 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int) {
 	defer alloc.AssertSize(t, 0)
 	var stdout bytes.Buffer
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := engine.Config{Parallelism: par, BatchSize: batch, Dir: dir, Stdout: &stdout, Alloc: alloc, Logger: quiet}
+	cfg := engine.Config{Parallelism: par, BatchSize: batch, Dir: dir, Stdout: &stdout, Alloc: alloc, Logger: quiet, State: st}
 	job, err := engine.Compile("query.sql", query, cfg)
 	if hasErr {
 		if err == nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/weir-stream/weir/connectors"
 	"github.com/weir-stream/weir/sql"
+	"github.com/weir-stream/weir/state/badgerstate"
 )
 
 // Job is a compiled SQL file, planned and ready to run.
@@ -28,6 +29,9 @@ type Job struct {
 	// restore is the checkpoint this run resumes from (nil: fresh).
 	restore *restored
 	ckStats *checkpointStats
+	// tables is the Badger state backend's database for this run (nil:
+	// state in memory).
+	tables *badgerstate.DB
 
 	mu       sync.Mutex
 	counters map[int]*vertexCounters
@@ -89,6 +93,9 @@ func Compile(file string, src []byte, cfg Config) (*Job, error) {
 	}
 	if iv := cfg.Checkpoint.Interval; iv != 0 && iv < MinCheckpointInterval {
 		return nil, fmt.Errorf("checkpoint interval %s is too short (at least %s)", iv, MinCheckpointInterval)
+	}
+	if cfg.State.Backend, err = ParseBackend(cfg.State.Backend); err != nil {
+		return nil, err
 	}
 	if cfg.Checkpoint.Fresh && cfg.Checkpoint.Dir == "" {
 		return nil, fmt.Errorf("--fresh needs --state-dir (or SET '%s'): there are no checkpoints to start over from", SettingCheckpointDir)
@@ -192,6 +199,22 @@ func (j *Job) Run(ctx context.Context) error {
 	j.counters = map[int]*vertexCounters{}
 	j.mu.Unlock()
 
+	if j.cfg.State.Backend == BackendBadger {
+		p := j.cfg.State.Profile
+		p.Logger = j.cfg.Logger
+		db, err := badgerstate.Open(j.cfg.State.Dir, p)
+		if err != nil {
+			return fmt.Errorf("state backend: %w", err)
+		}
+		j.tables = db
+		defer func() {
+			if err := db.Close(); err != nil {
+				j.cfg.Logger.Warn("closing the state backend", "dir", db.Dir(), "err", err)
+			}
+			j.tables = nil
+		}()
+		j.cfg.Logger.Debug("state backend", "backend", BackendBadger, "dir", db.Dir())
+	}
 	var ck *coordinator
 	if j.cfg.Checkpoint.Enabled() {
 		var err error

@@ -30,6 +30,16 @@ const (
 	SettingBadgerBlockCacheSize = "state.backend.badger.block-cache-size"
 	SettingBadgerIndexCacheSize = "state.backend.badger.index-cache-size"
 	SettingBadgerValueLogSize   = "state.backend.badger.value-log-file-size"
+	// SettingStateBackend picks the state backend, like `weir run
+	// --state-backend`: 'memory' or 'badger' (Flink's 'hashmap' and
+	// 'rocksdb' are read as those).
+	SettingStateBackend = "state.backend.type"
+	// SettingBadgerDir is where the Badger backend keeps its working
+	// state (Flink's state.backend.rocksdb.localdir).
+	SettingBadgerDir = "state.backend.badger.dir"
+	// SettingBadgerResident bounds the window state entries each
+	// subtask on the Badger backend keeps in memory.
+	SettingBadgerResident = "state.backend.badger.resident-entries"
 )
 
 // applySettings folds the file's SET statements into cfg. A flag or
@@ -61,17 +71,21 @@ func applySettings(prog *sql.Program, cfg *Config) (string, error) {
 			if !strings.EqualFold(strings.TrimSpace(v), "streaming") {
 				errs.Add(pos, "SET '%s': Weir runs pipelines in streaming mode only, got '%s'", k, v)
 			}
-		case SettingCheckpointDir:
+		case SettingCheckpointDir, SettingBadgerDir:
 			dir := strings.TrimPrefix(strings.TrimSpace(v), "file://")
 			if dir == "" {
 				errs.Add(pos, "SET '%s': want a directory, got '%s'", k, v)
 				continue
 			}
-			if cfg.Checkpoint.Dir == "" {
-				if !filepath.IsAbs(dir) && cfg.Dir != "" {
-					dir = filepath.Join(cfg.Dir, dir)
-				}
-				cfg.Checkpoint.Dir = dir
+			if !filepath.IsAbs(dir) && cfg.Dir != "" {
+				dir = filepath.Join(cfg.Dir, dir)
+			}
+			target := &cfg.Checkpoint.Dir
+			if strings.EqualFold(k, SettingBadgerDir) {
+				target = &cfg.State.Dir
+			}
+			if *target == "" {
+				*target = dir
 			}
 		case SettingCheckpointInterval:
 			d, err := ParseDuration(v)
@@ -97,16 +111,36 @@ func applySettings(prog *sql.Program, cfg *Config) (string, error) {
 				errs.Add(pos, "SET '%s': %v", k, err)
 				continue
 			}
-			st := &cfg.Checkpoint.Store
+			// Both Badger databases, the checkpoint store and the state
+			// backend's, take the profile.
+			st, sp := &cfg.Checkpoint.Store, &cfg.State.Profile
 			switch strings.ToLower(k) {
 			case SettingBadgerMemtableSize:
-				st.MemTableSize = n
+				st.MemTableSize, sp.MemTableSize = n, n
 			case SettingBadgerBlockCacheSize:
-				st.BlockCacheSize = n
+				st.BlockCacheSize, sp.BlockCacheSize = n, n
 			case SettingBadgerIndexCacheSize:
-				st.IndexCacheSize = n
+				st.IndexCacheSize, sp.IndexCacheSize = n, n
 			default:
-				st.ValueLogFileSize = n
+				st.ValueLogFileSize, sp.ValueLogFileSize = n, n
+			}
+		case SettingStateBackend:
+			b, err := ParseBackend(v)
+			if err != nil {
+				errs.Add(pos, "SET '%s': %v", k, err)
+				continue
+			}
+			if cfg.State.Backend == "" {
+				cfg.State.Backend = b
+			}
+		case SettingBadgerResident:
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n <= 0 || n > 1<<30 {
+				errs.Add(pos, "SET '%s': want a number of entries between 1 and %d, got '%s'", k, 1<<30, v)
+				continue
+			}
+			if cfg.State.ResidentEntries == 0 {
+				cfg.State.ResidentEntries = n
 			}
 		default:
 			if cfg.Logger != nil {

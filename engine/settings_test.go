@@ -89,3 +89,44 @@ SET 'state.backend.badger.value-log-file-size' = '1 gb';
 		t.Errorf("--fresh without a state dir: %v", err)
 	}
 }
+
+func TestSetStateBackendSettings(t *testing.T) {
+	src := `SET 'state.backend.type' = 'RocksDB';
+SET 'state.backend.badger.dir' = 'scratch';
+SET 'state.backend.badger.resident-entries' = '1000';
+SET 'state.backend.badger.memtable-size' = '16 mb';
+` + strings.Replace(settingsSQL, "%s", "1", 1)
+	job, err := Compile("s.sql", []byte(src), Config{Dir: "/work"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := job.cfg.State; s.Backend != BackendBadger || s.Dir != "/work/scratch" || s.ResidentEntries != 1000 ||
+		s.Profile.MemTableSize != 16<<20 || job.cfg.Checkpoint.Store.MemTableSize != 16<<20 {
+		t.Fatalf("state config %+v (a Flink script's rocksdb runs on badger; the profile sizes both databases)", s)
+	}
+	// A flag (already in the config) wins over SET.
+	job, err = Compile("s.sql", []byte(src), Config{Dir: "/work", State: StateConfig{Backend: "memory", Dir: "/t", ResidentEntries: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := job.cfg.State; s.Backend != BackendMemory || s.Dir != "/t" || s.ResidentEntries != 5 {
+		t.Fatalf("flags lost to SET: %+v", s)
+	}
+	if job, err = Compile("s.sql", []byte(strings.Replace(settingsSQL, "%s", "1", 1)), Config{}); err != nil || job.cfg.State.Backend != BackendMemory {
+		t.Fatalf("default backend %q (%v), want memory", job.cfg.State.Backend, err)
+	}
+	for _, bad := range []string{
+		"SET 'state.backend.type' = 'cassandra';",
+		"SET 'state.backend.badger.resident-entries' = '0';",
+		"SET 'state.backend.badger.dir' = '';",
+	} {
+		_, err := Compile("b.sql", []byte(bad+"\n"+strings.Replace(settingsSQL, "%s", "1", 1)), Config{})
+		if err == nil || !strings.HasPrefix(err.Error(), "b.sql:1:1: SET '") {
+			t.Errorf("%s: got %v", bad, err)
+		}
+	}
+	if _, err := Compile("f.sql", []byte(strings.Replace(settingsSQL, "%s", "1", 1)), Config{State: StateConfig{Backend: "disk"}}); err == nil ||
+		!strings.Contains(err.Error(), `want a state backend of "memory" or "badger"`) {
+		t.Errorf("an unknown backend in the config: %v", err)
+	}
+}

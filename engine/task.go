@@ -133,6 +133,10 @@ func (t *task) open(ctx context.Context) error {
 			Alloc: t.job.cfg.Alloc, Logger: t.job.cfg.Logger,
 			Metrics: t.counters.ops[i][t.subtask],
 		}
+		if db := t.job.tables; db != nil {
+			env.Tables, env.ResidentEntries = db, t.job.cfg.State.ResidentEntries
+			env.TablePrefix = fmt.Sprintf("v%d/o%d/t%d/", t.v.ID, i, t.subtask)
+		}
 		if err := t.ops[i].Open(ctx, env); err != nil {
 			return fmt.Errorf("%s: %w", t.v.Ops[i].Kind, err)
 		}

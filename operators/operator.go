@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/weir-stream/weir/state/badgerstate"
 )
 
 // Env is what the runtime gives an operator subtask when it opens.
@@ -21,6 +23,17 @@ type Env struct {
 	Logger *slog.Logger
 	// Metrics receives the operator's counters; never nil.
 	Metrics *Metrics
+	// Tables, when not nil, is the Badger database an operator keeps its
+	// state tables in (SET 'state.backend.type' = 'badger'); nil keeps
+	// state in memory.
+	Tables *badgerstate.DB
+	// TablePrefix starts the name of every table this operator instance
+	// creates in Tables, unique within the job (vertex, operator and
+	// subtask).
+	TablePrefix string
+	// ResidentEntries bounds how many state entries an operator on
+	// Tables keeps in memory between batches (0: its default).
+	ResidentEntries int
 }
 
 // Emitter passes records downstream. Emit takes ownership of rec (the

@@ -20,8 +20,8 @@
 // from checkpoints: operators encode their state per key group when a
 // checkpoint barrier reaches them, and package state/checkpoint stores
 // those blobs, with source positions and sink transactions, in Badger,
-// one atomic synced epoch at a time. State tables that live in Badger
-// (for state larger than memory) are not built yet.
+// one atomic synced epoch at a time. State tables that live in Badger,
+// for state larger than memory, are in package state/badgerstate.
 //
 // It must not import sql, engine, connectors, operators or web.
 package state

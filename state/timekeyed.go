@@ -9,12 +9,15 @@ import "sort"
 type TimeKeyed[K comparable, V any] interface {
 	// Entry returns the value of (t, key), adding a zero value (created
 	// true) when absent. The pointer stays valid until bucket t is
-	// evicted.
+	// evicted or, for a persistent table, until its Flush.
 	Entry(t int64, group uint8, key K) (v *V, created bool)
-	// Lookup returns the value of (t, key), or nil when absent.
+	// Lookup returns the value of (t, key), or nil when absent. The
+	// pointer stays valid as Entry's does.
 	Lookup(t int64, key K) *V
-	// Scan calls fn for every entry of bucket t, in insertion order. fn
-	// must not add to or evict from the table.
+	// Scan calls fn for every entry of bucket t: in insertion order for
+	// the in-memory table, in no specified order for a persistent one.
+	// The pointers stay valid as Entry's do. fn must not add to or evict
+	// from the table.
 	Scan(t int64, fn func(group uint8, key K, v *V))
 	// Times appends to dst the times of the buckets that start before
 	// before, in ascending order, and returns dst.

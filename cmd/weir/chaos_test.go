@@ -112,13 +112,19 @@ func runChaos(t *testing.T, sinkKind string) {
 	case "file":
 		sinkOpts = fmt.Sprintf(`'connector' = 'file', 'path' = '%s', 'format' = 'json'`, outDir)
 	}
+	// Each run keeps its window state in memory or in Badger at random
+	// (so each restores the other's checkpoints too); on Badger, with at
+	// most 8 entries per subtask in memory, state goes to disk all along.
+	workDir := filepath.Join(dir, "work")
+	backendSQL := fmt.Sprintf("SET 'state.backend.badger.resident-entries' = '8';\nSET 'state.backend.badger.dir' = '%s';\n", workDir)
+	backends := []string{"memory", "badger"}
 	sqlPath := filepath.Join(dir, "chaos.sql")
-	if err := os.WriteFile(sqlPath, fmt.Appendf(nil, chaosSQL, broker.addr, sinkOpts, ""), 0o644); err != nil {
+	if err := os.WriteFile(sqlPath, fmt.Appendf([]byte(backendSQL), chaosSQL, broker.addr, sinkOpts, ""), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	finalPath := filepath.Join(dir, "chaos_final.sql")
 	bounded := ", 'scan.bounded.mode' = 'latest-offset'"
-	if err := os.WriteFile(finalPath, fmt.Appendf(nil, chaosSQL, broker.addr, sinkOpts, bounded), 0o644); err != nil {
+	if err := os.WriteFile(finalPath, fmt.Appendf([]byte(backendSQL), chaosSQL, broker.addr, sinkOpts, bounded), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	stateDir := filepath.Join(dir, "state")
@@ -141,8 +147,9 @@ func runChaos(t *testing.T, sinkKind string) {
 	outcomes := map[string]int{}
 	killedMidRun := 0
 	for i, s := range steps {
+		backend := backends[rng.IntN(len(backends))]
 		cmd := exec.Command(bin, "run", sqlPath, "--state-dir", stateDir, "--checkpoint-interval", "100ms",
-			"--parallelism", "2", "--batch-size", "256", "--log-level", "warn")
+			"--parallelism", "2", "--batch-size", "256", "--log-level", "warn", "--state-backend", backend)
 		cmd.Env = append(os.Environ(), failpoint.Env+"="+s.failpoint)
 		stderr := &syncBuffer{}
 		cmd.Stderr = stderr
@@ -176,15 +183,20 @@ func runChaos(t *testing.T, sinkKind string) {
 		}
 		killedMidRun++
 		outcomes[outcome]++
-		t.Logf("cycle %d: %s", i+1, outcome)
+		t.Logf("cycle %d: %s, state in %s", i+1, outcome, backend)
 	}
 
 	want := feed.stop()
 	// The last run goes to the end of the input.
 	final := exec.Command(bin, "run", finalPath, "--state-dir", stateDir, "--checkpoint-interval", "100ms",
-		"--parallelism", "2", "--log-level", "warn")
+		"--parallelism", "2", "--log-level", "warn", "--state-backend", "badger")
 	if out, err := runWithTimeout(final, 3*time.Minute); err != nil {
 		t.Fatalf("final run: %v\n%s", err, out)
+	}
+	// The final run removed what the killed runs left in the working
+	// directory, and its own.
+	if left, err := os.ReadDir(workDir); err != nil || len(left) != 0 {
+		t.Errorf("the state backend's directory holds %d entries after the final run (%v)", len(left), err)
 	}
 	t.Logf("%d cycles, all killed mid-run (%d by failpoints, %d at random): %v", len(steps), len(steps)-kills, kills, outcomes)
 

@@ -49,6 +49,7 @@ type jobFlags struct {
 	interval   time.Duration
 	fresh      bool
 	checkpoint bool
+	backend    string
 }
 
 func (f *jobFlags) register(fs *pflag.FlagSet) {
@@ -63,6 +64,7 @@ func (f *jobFlags) registerCheckpoint(fs *pflag.FlagSet) {
 	fs.StringVar(&f.stateDir, "state-dir", "", "take exactly-once checkpoints into this directory and resume from the newest one (env WEIR_STATE_DIR)")
 	fs.DurationVar(&f.interval, "checkpoint-interval", engine.DefaultCheckpointInterval, "time between checkpoints (env WEIR_CHECKPOINT_INTERVAL)")
 	fs.BoolVar(&f.fresh, "fresh", false, "start over: ignore the checkpoints in --state-dir instead of resuming from them")
+	fs.StringVar(&f.backend, "state-backend", "", "where window state lives: memory (default) or badger, on disk with a bounded part in memory (env WEIR_STATE_BACKEND)")
 }
 
 // config applies flags > environment > defaults.
@@ -72,6 +74,15 @@ func (f *jobFlags) config(cmd *cobra.Command, stdout io.Writer, logger *slog.Log
 	if f.checkpoint {
 		if cfg.Checkpoint, err = f.checkpointConfig(cmd); err != nil {
 			return cfg, err
+		}
+		cfg.State.Backend = f.backend
+		if !cmd.Flags().Changed("state-backend") {
+			cfg.State.Backend = os.Getenv("WEIR_STATE_BACKEND")
+		}
+		if cfg.State.Backend != "" {
+			if _, err := engine.ParseBackend(cfg.State.Backend); err != nil {
+				return cfg, fmt.Errorf("--state-backend: %w", err)
+			}
 		}
 	}
 	if cfg.Parallelism, err = intSetting(cmd, "parallelism", "WEIR_PARALLELISM", f.parallelism); err != nil {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/weir-stream/weir/operators"
 	"github.com/weir-stream/weir/operators/expr"
+	"github.com/weir-stream/weir/state/badgeropt"
+	"github.com/weir-stream/weir/state/badgerstate"
 )
 
 // benchBids is the Nexmark-like bid stream of the benchmarks: auction,
@@ -73,7 +75,11 @@ func (d *discard) Emit(_ context.Context, rec arrow.RecordBatch) error {
 	return nil
 }
 
-func benchWindow(b *testing.B, spec Spec) {
+func benchWindow(b *testing.B, spec Spec) { benchWindowOn(b, spec, false) }
+
+// benchWindowOn is benchWindow with the operator's state in Badger (on
+// disk, default resident entries) when badger is set.
+func benchWindowOn(b *testing.B, spec Spec, badger bool) {
 	mem := memory.NewGoAllocator()
 	recs, wms := makeBids(mem)
 	defer func() {
@@ -93,6 +99,14 @@ func benchWindow(b *testing.B, spec Spec) {
 			b.Fatal(err)
 		}
 		env := &operators.Env{Alloc: mem, Metrics: &operators.Metrics{}}
+		if badger {
+			db, err := badgerstate.Open(b.TempDir(), badgeropt.Profile{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			env.Tables, env.TablePrefix = db, "bench/"
+		}
 		if err := o.Open(ctx, env); err != nil {
 			b.Fatal(err)
 		}
@@ -121,6 +135,27 @@ func benchWindow(b *testing.B, spec Spec) {
 func BenchmarkHopCountPerAuction(b *testing.B) {
 	benchWindow(b, Spec{Window: Window{Kind: Hop, TimeCol: 3, Slide: 2000, Size: 10_000}, Keys: []int{0},
 		Aggs: []AggCall{{Func: CountStar, Arg: -1, Type: expr.BigInt}}})
+}
+
+// BenchmarkBackendNexmark runs Nexmark q5's and q7's cores (HOP count
+// per auction, TUMBLE max price) with a watermark after every batch, on
+// each state backend, so the Badger backend's cost on a stream whose
+// windows fire all along compares with memory's as a ratio.
+func BenchmarkBackendNexmark(b *testing.B) {
+	specs := []struct {
+		name string
+		spec Spec
+	}{
+		{"hop-count-per-auction", Spec{Window: Window{Kind: Hop, TimeCol: 3, Slide: 2000, Size: 10_000}, Keys: []int{0},
+			Aggs: []AggCall{{Func: CountStar, Arg: -1, Type: expr.BigInt}}}},
+		{"tumble-max-price-per-bidder", Spec{Window: Window{Kind: Tumble, TimeCol: 3, Size: 10_000}, Keys: []int{1},
+			Aggs: []AggCall{{Func: Max, Arg: 2, Type: expr.BigInt}}}},
+	}
+	for _, sp := range specs {
+		for _, backend := range []string{"memory", "badger"} {
+			b.Run(sp.name+"/"+backend, func(b *testing.B) { benchWindowOn(b, sp.spec, backend == "badger") })
+		}
+	}
 }
 
 // BenchmarkTumbleMaxPrice is Nexmark q7's core: TUMBLE(10s) MAX(price).

@@ -81,6 +81,12 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, spec Spec, in *arrow.Schema) *harness {
+	return newHarnessEnv(t, spec, in, nil)
+}
+
+// newHarnessEnv is newHarness with the operator's Env first given to
+// setup (when not nil), for example to put its state in Badger.
+func newHarnessEnv(t *testing.T, spec Spec, in *arrow.Schema, setup func(*operators.Env)) *harness {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	o, err := newOp(spec, in, outSchema(spec, in))
@@ -89,6 +95,9 @@ func newHarness(t *testing.T, spec Spec, in *arrow.Schema) *harness {
 	}
 	h := &harness{t: t, mem: mem, op: o, ctx: context.Background(),
 		env: &operators.Env{Name: "window", Alloc: mem, Metrics: &operators.Metrics{}}}
+	if setup != nil {
+		setup(h.env)
+	}
 	if err := o.Open(h.ctx, h.env); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,7 @@ type op struct {
 
 	panes   *panes    // TUMBLE and HOP
 	session *sessions // SESSION
+	spill   *spill    // TUMBLE and HOP state in Badger, or nil (spill.go)
 
 	used  []int   // input columns read: time, keys, arguments
 	slots []int32 // per-row slot of the current batch, -1 to skip
@@ -143,6 +144,9 @@ func (o *op) Open(_ context.Context, env *operators.Env) error {
 	if env != nil && env.Metrics != nil {
 		o.metrics = env.Metrics
 	}
+	if env != nil && env.Tables != nil {
+		return o.useTables(env.Tables, env.TablePrefix+"window", env.ResidentEntries)
+	}
 	return nil
 }
 
@@ -179,6 +183,11 @@ func (o *op) Process(_ context.Context, _ int, rec arrow.RecordBatch, _ operator
 	if late > 0 {
 		o.metrics.LateRows.Add(late)
 	}
+	if o.spill != nil {
+		if err := o.spill.afterBatch(o); err != nil {
+			return err
+		}
+	}
 	o.metrics.StateEntries.Store(int64(o.entries()))
 	return nil
 }
@@ -202,6 +211,9 @@ func (o *op) checkSchema(rec arrow.RecordBatch) error {
 
 // entries is the number of partial aggregates held.
 func (o *op) entries() int {
+	if o.spill != nil {
+		return o.panes.table.Len() + o.spill.total
+	}
 	if o.panes != nil {
 		return o.panes.table.Len()
 	}

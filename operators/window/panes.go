@@ -186,20 +186,17 @@ func (p *panes) growCache(n int) {
 	}
 }
 
-// fire emits every window whose end is in (prev, wm], in order of end,
-// then evicts the panes no open window covers.
-func (p *panes) fire(ctx context.Context, o *op, prev, wm int64, out operators.Emitter) error {
-	p.times = p.table.Times(p.times[:0], wm)
+// windowStarts sets p.starts to the starts of the windows that end in
+// (prev, wm] and cover any of the panes times (ascending, all before wm),
+// in ascending order, and returns them.
+func (p *panes) windowStarts(times []int64, prev, wm int64) []int64 {
 	p.starts = p.starts[:0]
 	// The last window start s with s+size <= wm, if any window ended.
-	if wm < math.MinInt64+p.size || wm-p.size < p.minStart {
-		p.times = p.times[:0]
+	if len(times) == 0 || wm < math.MinInt64+p.size || wm-p.size < p.minStart {
+		return p.starts
 	}
-	top := int64(0)
-	if len(p.times) > 0 {
-		top = floorDiv(wm-p.size, p.slide) * p.slide
-	}
-	for _, pn := range p.times {
+	top := floorDiv(wm-p.size, p.slide) * p.slide
+	for _, pn := range times {
 		// Window starts s (multiples of slide, >= minStart) with
 		// s <= pn < s+size and prev < s+size <= wm. All of them fit, as
 		// pn holds rows in [lowT, highT].
@@ -213,6 +210,20 @@ func (p *panes) fire(ctx context.Context, o *op, prev, wm int64, out operators.E
 	}
 	slices.Sort(p.starts)
 	p.starts = slices.Compact(p.starts)
+	return p.starts
+}
+
+// fire emits every window whose end is in (prev, wm], in order of end,
+// then evicts the panes no open window covers.
+func (p *panes) fire(ctx context.Context, o *op, prev, wm int64, out operators.Emitter) error {
+	if o.spill != nil {
+		return o.spill.fire(ctx, o, prev, wm, out)
+	}
+	p.times = p.table.Times(p.times[:0], wm)
+	if wm < math.MinInt64+p.size || wm-p.size < p.minStart {
+		p.times = p.times[:0] // no window has ended
+	}
+	p.windowStarts(p.times, prev, wm)
 	for _, s := range p.starts {
 		if p.slide == p.size {
 			p.table.Scan(s, func(g uint8, key uint32, v *int32) {

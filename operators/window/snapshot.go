@@ -88,6 +88,9 @@ func (o *op) Snapshot(ctx context.Context, put func(group int, data []byte) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if o.spill != nil {
+		return o.snapshotSpilled(ctx, put)
+	}
 	if o.snap == nil {
 		o.snap = &snapScratch{}
 	}
@@ -363,19 +366,25 @@ func (o *op) layout(sc *snapScratch) ([]byte, error) {
 			continue
 		}
 		// Appending within the header's capacity writes into buf.
-		b := buf[lay.start[g]:lay.start[g]:lay.keys[g]]
-		b = append(b, snapMagic...)
-		b = append(b, snapVersion, byte(o.spec.Window.Kind))
-		b = le.AppendUint16(b, uint16(g))
-		b = le.AppendUint64(b, uint64(o.groupWM(g)))
-		b = binary.AppendUvarint(b, uint64(len(desc)))
-		b = append(b, desc...)
-		b = le.AppendUint32(b, uint32(sc.nkeys[g]))
+		b := o.appendHeader(buf[lay.start[g]:lay.start[g]:lay.keys[g]], snapVersion, g, desc, sc.nkeys[g])
 		if len(b) != hdr || &b[0] != &buf[lay.start[g]] {
 			return nil, fmt.Errorf("window: snapshot of key group %d: header of %d bytes, %d expected", g, len(b), hdr)
 		}
 	}
 	return buf, nil
+}
+
+// appendHeader appends a blob's header of the given format version for
+// key group g, its query description and its first count (keys, or runs)
+// to b.
+func (o *op) appendHeader(b []byte, version byte, g int, desc string, n int) []byte {
+	b = append(b, snapMagic...)
+	b = append(b, version, byte(o.spec.Window.Kind))
+	b = le.AppendUint16(b, uint16(g))
+	b = le.AppendUint64(b, uint64(o.groupWM(g)))
+	b = binary.AppendUvarint(b, uint64(len(desc)))
+	b = append(b, desc...)
+	return le.AppendUint32(b, uint32(n))
 }
 
 // checkLayout verifies that every section's writer ended where the next
@@ -512,6 +521,16 @@ func (o *op) Restore(ctx context.Context, groups map[int][]byte) error {
 	if o.panes != nil {
 		o.panes.growCache(len(o.keys.refs))
 	}
+	if o.spill != nil {
+		// Version-1 blobs were restored into memory: write out what is
+		// more than the operator keeps there.
+		if err := o.spill.afterBatch(o); err != nil {
+			return err
+		}
+		if err := o.spill.tab.Flush(); err != nil {
+			return err
+		}
+	}
 	o.metrics.StateEntries.Store(int64(o.entries()))
 	return nil
 }
@@ -528,8 +547,8 @@ func (o *op) checkBlob(g int, b []byte, desc string) (int64, int, error) {
 	if string(b[:4]) != snapMagic {
 		return 0, 0, errors.New("not window operator state")
 	}
-	if b[4] != snapVersion {
-		return 0, 0, fmt.Errorf("state format version %d; this build reads version %d", b[4], snapVersion)
+	if b[4] != snapVersion && b[4] != snapRuns {
+		return 0, 0, fmt.Errorf("state format version %d; this build reads versions %d and %d", b[4], snapVersion, snapRuns)
 	}
 	body := b[:len(b)-snapTrailer]
 	if crc32.Checksum(body, crcTable) != le.Uint32(b[len(body):]) {
@@ -560,6 +579,9 @@ func (o *op) checkBlob(g int, b []byte, desc string) (int64, int, error) {
 // restoreGroup loads group g's blob (checked by checkBlob), written at
 // watermark wm. ids and slots are scratch.
 func (o *op) restoreGroup(g int, b []byte, wm int64, ids []uint32, slots []int32) ([]uint32, []int32, error) {
+	if b[4] == snapRuns {
+		return ids, slots, o.restoreRuns(g, b, wm)
+	}
 	d := &decoder{b: b[:len(b)-snapTrailer], off: snapHeader}
 	d.take(d.length("query description"), "query description")
 	nk := d.count("key count", o.keys.minKeyBytes())

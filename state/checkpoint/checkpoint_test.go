@@ -11,11 +11,12 @@ import (
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/weir-stream/weir/state/badgeropt"
 )
 
 func openMem(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open("", Options{InMemory: true})
+	s, err := Open("", Options{Profile: badgeropt.Profile{InMemory: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +350,7 @@ func TestOptionsValidate(t *testing.T) {
 	if _, err := Open("", Options{}); err == nil {
 		t.Fatal("Open with no directory succeeded")
 	}
-	if _, err := Open("", Options{InMemory: true, ChunkSize: 4 << 20}); err == nil {
+	if _, err := Open("", Options{Profile: badgeropt.Profile{InMemory: true}, ChunkSize: 4 << 20}); err == nil {
 		t.Fatal("chunk larger than a write batch accepted")
 	}
 }
@@ -375,7 +376,7 @@ func TestManifestRoundTrip(t *testing.T) {
 // epochs the value log would grow with every checkpoint.
 func TestRetainReclaimsDisk(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir, Options{ValueLogFileSize: 2 << 20})
+	s, err := Open(dir, Options{Profile: badgeropt.Profile{ValueLogFileSize: 2 << 20}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,6 @@
 // endian) for manifests; 'd' + epoch + part + 0x00 + chunk (4 bytes) for
 // data. Part names are therefore non-empty and must not contain a 0 byte.
 //
-// It imports only Badger and the standard library; it must not import any
-// other weir package.
+// It imports only Badger, state/badgeropt (the shared Badger profile) and
+// the standard library; it must not import any other weir package.
 package checkpoint

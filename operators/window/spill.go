@@ -1,0 +1,377 @@
+package window
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/weir-stream/weir/operators"
+	"github.com/weir-stream/weir/state"
+	"github.com/weir-stream/weir/state/badgerstate"
+)
+
+// spill keeps TUMBLE and HOP state in a Badger table (the 'badger' state
+// backend), so that state is bounded by disk rather than memory.
+//
+// The in-memory pane table and slab stay as a write buffer of the
+// partials rows added to lately: at most resident entries, checked after
+// each batch. Past that, every resident partial is written out and its
+// slot and key id are freed. A write-out stores, per pane and key group,
+// one run (spill_runs.go): its partials sorted by key, as one Badger
+// value under (key group, pane, sequence number). Partials merge (every
+// aggregate's merge is what HOP windows combine panes with), so a write
+// never reads, and rows cost no Badger access at all.
+//
+// Reads merge: when the watermark passes windows, the panes it reaches
+// are written out and the windows fire from Badger one key group at a
+// time (holding at most a key group's share of a pane in memory), merging
+// each key's partials across runs. Once a pane and group has maxRuns
+// runs, they are compacted into one, so the partials of a key do not
+// pile up with the input.
+type spill struct {
+	tab      *badgerstate.TimeTable
+	resident int
+	panes    map[int64]*paneRuns
+	total    int    // partials in Badger
+	seq      uint32 // the sequence number of the next run
+
+	// Scratch.
+	key, run []byte
+	offs     []int
+	eslots   []int32
+	eids     []uint32
+	egroups  []uint8
+	etimes   []int64
+	order    []int
+	recs     [][]byte
+	vals     [][]byte
+	times    []int64
+	entries  []runEntry
+	merged   map[uint32]int32
+	dst, src []int32
+}
+
+// paneRuns counts a pane's runs and partials in Badger per key group.
+type paneRuns struct {
+	runs, partials [state.KeyGroups]int32
+}
+
+// maxRuns is how many runs a pane and key group may have before they are
+// compacted into one.
+const maxRuns = 16
+
+// DefaultResidentEntries is how many window state entries an operator on
+// the Badger state backend keeps in memory when not told otherwise.
+const DefaultResidentEntries = 1 << 16
+
+// useTables moves the operator's state to a Badger table of db named
+// name, keeping at most resident entries in memory. Only TUMBLE and HOP
+// state can live in Badger; SESSION state stays in memory.
+func (o *op) useTables(db *badgerstate.DB, name string, resident int) error {
+	if o.panes == nil {
+		return nil
+	}
+	tab, err := db.TimeTable(name)
+	if err != nil {
+		return err
+	}
+	if resident <= 0 {
+		resident = DefaultResidentEntries
+	}
+	o.spill = &spill{tab: tab, resident: resident, panes: make(map[int64]*paneRuns), merged: make(map[uint32]int32)}
+	return nil
+}
+
+// has reports whether Badger holds partials of (pane, group).
+func (sp *spill) has(pane int64, g uint8) bool {
+	c := sp.panes[pane]
+	return c != nil && c.runs[g] > 0
+}
+
+// putRun stores a run of n partials of (pane, group) under a new
+// sequence number.
+func (sp *spill) putRun(g uint8, pane int64, run []byte, n int) error {
+	sp.seq++
+	sp.key = binary.BigEndian.AppendUint32(sp.key[:0], sp.seq)
+	if err := sp.tab.Put(g, pane, sp.key, run); err != nil {
+		return err
+	}
+	c := sp.panes[pane]
+	if c == nil {
+		c = new(paneRuns)
+		sp.panes[pane] = c
+	}
+	c.runs[g]++
+	c.partials[g] += int32(n)
+	sp.total += n
+	return nil
+}
+
+// afterBatch writes the resident partials out once there are too many.
+func (sp *spill) afterBatch(o *op) error {
+	if o.panes.table.Len() <= sp.resident {
+		return nil
+	}
+	return sp.writeOut(o, math.MaxInt64)
+}
+
+// writeOut moves every resident partial of the panes that start before
+// before to Badger, a run per pane and key group, freeing their slots and
+// key ids.
+func (sp *spill) writeOut(o *op, before int64) error {
+	p := o.panes
+	sp.times = p.table.Times(sp.times[:0], before)
+	if len(sp.times) == 0 {
+		return nil
+	}
+	sp.eslots, sp.eids, sp.egroups, sp.etimes = sp.eslots[:0], sp.eids[:0], sp.egroups[:0], sp.etimes[:0]
+	for _, pn := range sp.times {
+		p.table.Evict(pn, func(g uint8, id uint32, v *int32) {
+			sp.eslots = append(sp.eslots, *v)
+			sp.eids = append(sp.eids, id)
+			sp.egroups = append(sp.egroups, g)
+			sp.etimes = append(sp.etimes, pn)
+		})
+	}
+	// Every partial's key record and value, in one buffer each.
+	var vbuf []byte
+	vbuf, sp.offs = o.encodeEntries(nil, sp.offs, sp.eslots)
+	var kbuf []byte
+	kends := make([]int, len(sp.eids))
+	for k, id := range sp.eids {
+		kbuf = o.keys.appendKeyRecord(kbuf, id)
+		kends[k] = len(kbuf)
+	}
+	keyOf := func(k int) []byte {
+		start := 0
+		if k > 0 {
+			start = kends[k-1]
+		}
+		return kbuf[start:kends[k]]
+	}
+	// Order the partials by (pane, group, key record): panes come out of
+	// the table in order, so a counting pass by group within each pane
+	// and a sort of each group's keys.
+	sp.order = growTo(sp.order[:0], len(sp.eslots))
+	for lo := 0; lo < len(sp.eslots); {
+		hi := lo
+		for hi < len(sp.eslots) && sp.etimes[hi] == sp.etimes[lo] {
+			hi++
+		}
+		var at [state.KeyGroups + 1]int
+		for k := lo; k < hi; k++ {
+			at[sp.egroups[k]+1]++
+		}
+		for g := range state.KeyGroups {
+			at[g+1] += at[g]
+		}
+		starts := at
+		for k := lo; k < hi; k++ {
+			g := sp.egroups[k]
+			sp.order[lo+at[g]] = k
+			at[g]++
+		}
+		for g := range state.KeyGroups {
+			slices.SortFunc(sp.order[lo+starts[g]:lo+starts[g+1]], func(a, b int) int { return bytes.Compare(keyOf(a), keyOf(b)) })
+		}
+		lo = hi
+	}
+	var err error
+	for i := 0; i < len(sp.order) && err == nil; {
+		a := sp.order[i]
+		pn, g := sp.etimes[a], sp.egroups[a]
+		sp.recs, sp.vals = sp.recs[:0], sp.vals[:0]
+		j := i
+		for ; j < len(sp.order) && sp.etimes[sp.order[j]] == pn && sp.egroups[sp.order[j]] == g; j++ {
+			k := sp.order[j]
+			sp.recs = append(sp.recs, keyOf(k))
+			sp.vals = append(sp.vals, vbuf[sp.offs[k]:sp.offs[k+1]])
+		}
+		sp.run = appendRun(sp.run[:0], sp.recs, sp.vals)
+		err = sp.putRun(g, pn, sp.run, j-i)
+		if err == nil && sp.panes[pn].runs[g] >= maxRuns {
+			err = sp.compact(o, g, pn)
+		}
+		i = j
+	}
+	for k, slot := range sp.eslots {
+		id := sp.eids[k]
+		if p.cacheSlot[id] == slot {
+			p.cacheSlot[id] = -1
+		}
+		o.slab.release(slot)
+		o.keys.unref(id)
+	}
+	if err != nil {
+		return err
+	}
+	return sp.tab.Flush()
+}
+
+// readRuns loads the partials of (group, pane), sorted by key.
+func (sp *spill) readRuns(g uint8, pane int64) ([]runEntry, error) {
+	sp.entries = sp.entries[:0]
+	err := sp.tab.Scan(g, pane, func(_, val []byte) error {
+		var err error
+		sp.entries, err = parseRun(sp.entries, bytes.Clone(val))
+		return err
+	})
+	if err != nil {
+		return nil, errRun(pane, g, err)
+	}
+	sortRuns(sp.entries)
+	return sp.entries, nil
+}
+
+// compact merges the runs of (group, pane) into one.
+func (sp *spill) compact(o *op, g uint8, pane int64) error {
+	es, err := sp.readRuns(g, pane)
+	if err != nil {
+		return err
+	}
+	var slots []int32
+	sp.recs = sp.recs[:0]
+	err = o.mergeRuns(es, func(key []byte, slot int32) error {
+		sp.recs = append(sp.recs, key)
+		slots = append(slots, slot)
+		return nil
+	})
+	defer func() {
+		for _, s := range slots {
+			o.slab.release(s)
+		}
+	}()
+	if err != nil {
+		return errRun(pane, g, err)
+	}
+	vbuf, offs := o.encodeEntries(nil, nil, slots)
+	sp.vals = sp.vals[:0]
+	for k := range slots {
+		sp.vals = append(sp.vals, vbuf[offs[k]:offs[k+1]])
+	}
+	if _, err := sp.tab.Evict(g, pane); err != nil {
+		return err
+	}
+	c := sp.panes[pane]
+	sp.total -= int(c.partials[g])
+	c.runs[g], c.partials[g] = 0, 0
+	sp.run = appendRun(sp.run[:0], sp.recs, sp.vals)
+	return sp.putRun(g, pane, sp.run, len(slots))
+}
+
+// fire emits, from Badger, every window whose end is in (prev, wm], in
+// order of end, then deletes the panes no open window covers.
+func (sp *spill) fire(ctx context.Context, o *op, prev, wm int64, out operators.Emitter) error {
+	p := o.panes
+	// The panes before wm, resident or in Badger, and the windows of
+	// theirs that end by wm.
+	sp.times = p.table.Times(sp.times[:0], wm)
+	for pn := range maps.Keys(sp.panes) {
+		if pn < wm {
+			sp.times = append(sp.times, pn)
+		}
+	}
+	slices.Sort(sp.times)
+	sp.times = slices.Compact(sp.times)
+	if wm < math.MinInt64+p.size || wm-p.size < p.minStart {
+		return nil // no window has ended
+	}
+	starts := p.windowStarts(sp.times, prev, wm)
+	if len(starts) == 0 {
+		return nil
+	}
+	// Only the panes of those windows go to Badger: the windows are
+	// consecutive, so those are the panes before the last one's end.
+	if err := sp.writeOut(o, starts[len(starts)-1]+p.size); err != nil {
+		return err
+	}
+	sp.times = sp.times[:0]
+	for pn := range maps.Keys(sp.panes) {
+		if pn < wm {
+			sp.times = append(sp.times, pn)
+		}
+	}
+	slices.Sort(sp.times)
+	for _, s := range starts {
+		end := s + p.size
+		for g := range state.KeyGroups {
+			if o.firedBefore(uint8(g), end) {
+				continue
+			}
+			if err := sp.fireGroup(o, s, end, uint8(g)); err != nil {
+				return err
+			}
+			if err := o.flushIfFull(ctx, out); err != nil {
+				return err
+			}
+		}
+	}
+	if err := o.flush(ctx, out); err != nil {
+		return err
+	}
+	for _, pn := range sp.times {
+		if p.lastEnd(pn) > wm {
+			continue
+		}
+		c := sp.panes[pn]
+		for g := range state.KeyGroups {
+			if c.runs[g] == 0 {
+				continue
+			}
+			if _, err := sp.tab.Evict(uint8(g), pn); err != nil {
+				return err
+			}
+			sp.total -= int(c.partials[g])
+		}
+		delete(sp.panes, pn)
+	}
+	return sp.tab.Flush()
+}
+
+// fireGroup queues the rows of key group g of the window [s, end): each
+// key's partials of the window's panes, merged.
+func (sp *spill) fireGroup(o *op, s, end int64, g uint8) error {
+	p := o.panes
+	clear(sp.merged)
+	sp.dst, sp.src = sp.dst[:0], sp.src[:0]
+	for pn := s; pn < end; pn += p.pane {
+		if !sp.has(pn, g) {
+			continue
+		}
+		es, err := sp.readRuns(g, pn)
+		if err != nil {
+			return err
+		}
+		err = o.mergeRuns(es, func(rec []byte, slot int32) error {
+			id, err := o.keys.lookupKey(rec, g)
+			if err != nil {
+				o.slab.release(slot)
+				return err
+			}
+			r, ok := sp.merged[id]
+			if !ok {
+				// The key's first partial of the window is its row.
+				sp.merged[id] = slot
+				o.keys.ref(id)
+				o.fired.add(id, s, end, slot)
+				o.fired.release = append(o.fired.release, slot)
+				o.fired.unref = append(o.fired.unref, id)
+				return nil
+			}
+			sp.dst = append(sp.dst, r)
+			sp.src = append(sp.src, slot)
+			return nil
+		})
+		if err != nil {
+			return errRun(pn, g, err)
+		}
+	}
+	o.slab.merge(sp.dst, sp.src)
+	for _, t := range sp.src {
+		o.slab.release(t)
+	}
+	return nil
+}
