@@ -58,6 +58,7 @@ demo: build
 # state (duration, data-path pause, restore). Writes multi-GB temp files.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./engine/bench/ | tee bench.out
+	$(GO) test -run '^$$' -bench 'BenchmarkBackend' -benchtime 1x -count 1 ./operators/window/ | tee -a bench.out
 
 # A short run of every fuzz target.
 fuzz:

@@ -12,7 +12,7 @@ const (
 	// BackendMemory keeps operator state in memory (the default); it is
 	// the fastest, and state must fit in memory.
 	BackendMemory = "memory"
-	// BackendBadger keeps TUMBLE and HOP window state in a Badger
+	// BackendBadger keeps window state (TUMBLE, HOP and SESSION) in a Badger
 	// database of working state on disk, with a bounded number of entries
 	// in memory, for state larger than memory.
 	BackendBadger = "badger"

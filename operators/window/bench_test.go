@@ -137,8 +137,9 @@ func BenchmarkHopCountPerAuction(b *testing.B) {
 		Aggs: []AggCall{{Func: CountStar, Arg: -1, Type: expr.BigInt}}})
 }
 
-// BenchmarkBackendNexmark runs Nexmark q5's and q7's cores (HOP count
-// per auction, TUMBLE max price) with a watermark after every batch, on
+// BenchmarkBackendNexmark runs Nexmark q5's, q7's and q11's cores (HOP
+// count per auction, TUMBLE max price per bidder, SESSION count per
+// bidder) with a watermark after every batch, on
 // each state backend, so the Badger backend's cost on a stream whose
 // windows fire all along compares with memory's as a ratio.
 func BenchmarkBackendNexmark(b *testing.B) {
@@ -150,6 +151,8 @@ func BenchmarkBackendNexmark(b *testing.B) {
 			Aggs: []AggCall{{Func: CountStar, Arg: -1, Type: expr.BigInt}}}},
 		{"tumble-max-price-per-bidder", Spec{Window: Window{Kind: Tumble, TimeCol: 3, Size: 10_000}, Keys: []int{1},
 			Aggs: []AggCall{{Func: Max, Arg: 2, Type: expr.BigInt}}}},
+		{"session-count-per-bidder", Spec{Window: Window{Kind: Session, TimeCol: 3, Gap: 10_000}, Keys: []int{1},
+			Aggs: []AggCall{{Func: CountStar, Arg: -1, Type: expr.BigInt}}}},
 	}
 	for _, sp := range specs {
 		for _, backend := range []string{"memory", "badger"} {

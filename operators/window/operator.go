@@ -188,6 +188,11 @@ func (o *op) Process(_ context.Context, _ int, rec arrow.RecordBatch, _ operator
 			return err
 		}
 	}
+	if o.session != nil && o.session.spill != nil {
+		if err := o.session.spill.afterBatch(o, o.session); err != nil {
+			return err
+		}
+	}
 	o.metrics.StateEntries.Store(int64(o.entries()))
 	return nil
 }
@@ -216,6 +221,9 @@ func (o *op) entries() int {
 	}
 	if o.panes != nil {
 		return o.panes.table.Len()
+	}
+	if sp := o.session.spill; sp != nil {
+		return o.session.open + sp.stored
 	}
 	return o.session.open
 }

@@ -53,6 +53,8 @@ type sessions struct {
 	// rows are added (so slots stay valid during the batch).
 	dst, src []int32
 	freed    []int32
+
+	spill *sessSpill // state in Badger, or nil (session_spill.go)
 }
 
 func newSessions(gap int64) *sessions {
@@ -82,6 +84,9 @@ func (ss *sessions) assign(o *op, tcol *array.Timestamp, ids []uint32, slots []i
 		id := ids[i]
 		group := o.keys.groups[id]
 		ks, ok := ss.table.Get(group, id)
+		if !ok && ss.spill != nil {
+			ks, ok = ss.spill.load(o, ss, id, group)
+		}
 		end := t + ss.gap
 		target := -1
 		if ok {
@@ -169,6 +174,14 @@ func (ss *sessions) newKey() *keySessions {
 
 // fire emits every session whose end is before wm.
 func (ss *sessions) fire(ctx context.Context, o *op, wm int64, out operators.Emitter) error {
+	if ss.spill != nil {
+		return ss.spill.fire(ctx, o, ss, wm, out)
+	}
+	return ss.fireResident(ctx, o, wm, out)
+}
+
+// fireResident emits every session in memory whose end is before wm.
+func (ss *sessions) fireResident(ctx context.Context, o *op, wm int64, out operators.Emitter) error {
 	for ss.heap.len() > 0 && ss.heap.minEnd() < wm {
 		id := ss.heap.pop()
 		group := o.keys.groups[id]

@@ -91,6 +91,9 @@ func (o *op) Snapshot(ctx context.Context, put func(group int, data []byte) erro
 	if o.spill != nil {
 		return o.snapshotSpilled(ctx, put)
 	}
+	if o.session != nil && o.session.spill != nil {
+		return o.snapshotSessionSpill(ctx, put)
+	}
 	if o.snap == nil {
 		o.snap = &snapScratch{}
 	}
@@ -531,6 +534,15 @@ func (o *op) Restore(ctx context.Context, groups map[int][]byte) error {
 			return err
 		}
 	}
+	if o.session != nil && o.session.spill != nil {
+		sp := o.session.spill
+		if err := sp.afterBatch(o, o.session); err != nil {
+			return err
+		}
+		if err := sp.flush(); err != nil {
+			return err
+		}
+	}
 	o.metrics.StateEntries.Store(int64(o.entries()))
 	return nil
 }
@@ -547,8 +559,8 @@ func (o *op) checkBlob(g int, b []byte, desc string) (int64, int, error) {
 	if string(b[:4]) != snapMagic {
 		return 0, 0, errors.New("not window operator state")
 	}
-	if b[4] != snapVersion && b[4] != snapRuns {
-		return 0, 0, fmt.Errorf("state format version %d; this build reads versions %d and %d", b[4], snapVersion, snapRuns)
+	if b[4] < snapVersion || b[4] > snapSessionKeys {
+		return 0, 0, fmt.Errorf("state format version %d; this build reads versions %d to %d", b[4], snapVersion, snapSessionKeys)
 	}
 	body := b[:len(b)-snapTrailer]
 	if crc32.Checksum(body, crcTable) != le.Uint32(b[len(body):]) {
@@ -579,8 +591,11 @@ func (o *op) checkBlob(g int, b []byte, desc string) (int64, int, error) {
 // restoreGroup loads group g's blob (checked by checkBlob), written at
 // watermark wm. ids and slots are scratch.
 func (o *op) restoreGroup(g int, b []byte, wm int64, ids []uint32, slots []int32) ([]uint32, []int32, error) {
-	if b[4] == snapRuns {
+	switch b[4] {
+	case snapRuns:
 		return ids, slots, o.restoreRuns(g, b, wm)
+	case snapSessionKeys:
+		return ids, slots, o.restoreSessionKeys(g, b, wm)
 	}
 	d := &decoder{b: b[:len(b)-snapTrailer], off: snapHeader}
 	d.take(d.length("query description"), "query description")

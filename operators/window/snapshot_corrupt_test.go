@@ -131,8 +131,8 @@ func TestRestoreRejectsCorruptState(t *testing.T) {
 					mustFail("a flipped bit", bad, "")
 				}
 				bad := slices.Clone(b)
-				bad[4] = snapRuns + 1
-				mustFail("another version", withCRC(bad[:len(bad)-4]), "version 3")
+				bad[4] = snapSessionKeys + 1
+				mustFail("another version", withCRC(bad[:len(bad)-4]), "version 4")
 				bad = slices.Clone(b)
 				copy(bad, "JUNK")
 				mustFail("another magic", bad, "not window operator state")

@@ -68,18 +68,17 @@ const maxRuns = 16
 const DefaultResidentEntries = 1 << 16
 
 // useTables moves the operator's state to a Badger table of db named
-// name, keeping at most resident entries in memory. Only TUMBLE and HOP
-// state can live in Badger; SESSION state stays in memory.
+// name, keeping at most resident entries in memory.
 func (o *op) useTables(db *badgerstate.DB, name string, resident int) error {
-	if o.panes == nil {
-		return nil
+	if resident <= 0 {
+		resident = DefaultResidentEntries
+	}
+	if o.session != nil {
+		return o.useSessionTables(db, name, resident)
 	}
 	tab, err := db.TimeTable(name)
 	if err != nil {
 		return err
-	}
-	if resident <= 0 {
-		resident = DefaultResidentEntries
 	}
 	o.spill = &spill{tab: tab, resident: resident, panes: make(map[int64]*paneRuns), merged: make(map[uint32]int32)}
 	return nil

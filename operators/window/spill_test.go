@@ -50,8 +50,8 @@ func TestSpillDifferential(t *testing.T) {
 		want, wantLate := runStraight(t, c, nil)
 		for _, resident := range []int{1, 7, 1000} {
 			s := newSpillRun(t, c.spec, resident)
-			if s.op.panes != nil && s.op.spill == nil {
-				t.Fatal("TUMBLE or HOP state is not in Badger")
+			if s.op.spill == nil && s.op.session.spill == nil {
+				t.Fatal("the state is not in Badger")
 			}
 			mid := c.r.IntN(len(c.steps) + 1)
 			s.apply(c.rec, c.steps[:mid], nil)
@@ -64,6 +64,9 @@ func TestSpillDifferential(t *testing.T) {
 			}
 			if sp := s.op.spill; sp != nil && (sp.total != 0 || len(sp.panes) != 0) {
 				t.Fatalf("resident %d: %d entries in %d panes left in Badger", resident, sp.total, len(sp.panes))
+			}
+			if s.op.session != nil && s.op.session.spill.stored != 0 {
+				t.Fatalf("resident %d: %d sessions left in Badger", resident, s.op.session.spill.stored)
 			}
 		}
 	})

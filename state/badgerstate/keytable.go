@@ -71,3 +71,17 @@ func (t *KeyTable) ScanGroup(group uint8, fn func(key, val []byte) error) error 
 func (t *KeyTable) DeleteGroup(group uint8) (int, error) {
 	return t.deletePrefix(t.groupPrefix(nil, group))
 }
+
+// GetStable appends the value of (group, key) to dst and reports whether
+// it is present, as of the last Flush: unlike View, it does not write
+// what is pending first, so it costs no write. It suits a caller whose
+// pending writes are of other keys than those it reads.
+func (t *KeyTable) GetStable(group uint8, key, dst []byte) ([]byte, bool, error) {
+	var ok bool
+	err := t.db.db.View(func(txn *badger.Txn) error {
+		var err error
+		dst, ok, err = t.get(txn, t.entryKey(group, key), dst)
+		return err
+	})
+	return dst, ok, err
+}

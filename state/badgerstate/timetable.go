@@ -2,6 +2,7 @@ package badgerstate
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
@@ -96,4 +97,20 @@ func (t *TimeTable) ScanGroup(group uint8, fn func(ts int64, key, val []byte) er
 // were. The deletions are pending until the next Flush or read.
 func (t *TimeTable) Evict(group uint8, ts int64) (int, error) {
 	return t.deletePrefix(t.bucketPrefix(nil, group, ts))
+}
+
+// ScanBefore calls fn for every entry of a key group whose time is
+// before before, ordered by time and then key bytes, until fn returns an
+// error, which ScanBefore returns. key and val are valid only during fn.
+func (t *TimeTable) ScanBefore(group uint8, before int64, fn func(ts int64, key, val []byte) error) error {
+	err := t.ScanGroup(group, func(ts int64, key, val []byte) error {
+		if ts >= before {
+			return errStop
+		}
+		return fn(ts, key, val)
+	})
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
 }
