@@ -25,10 +25,10 @@ import (
 // aggregate's merge is what HOP windows combine panes with), so a write
 // never reads, and rows cost no Badger access at all.
 //
-// Reads merge: when the watermark passes windows, the panes it reaches
-// are written out and the windows fire from Badger one key group at a
-// time (holding at most a key group's share of a pane in memory), merging
-// each key's partials across runs. Once a pane and group has maxRuns
+// Reads merge: when the watermark passes windows, they fire one key
+// group at a time (holding at most a key group's share of a pane in
+// memory), merging each key's resident partials with its partials in
+// the runs. Once a pane and group has maxRuns
 // runs, they are compacted into one, so the partials of a key do not
 // pile up with the input.
 type spill struct {
@@ -50,8 +50,10 @@ type spill struct {
 	vals     [][]byte
 	times    []int64
 	entries  []runEntry
+	byGroup  [state.KeyGroups][]residentPartial
 	merged   map[uint32]int32
 	dst, src []int32
+	temps    []int32 // slots of partials read from Badger
 }
 
 // paneRuns counts a pane's runs and partials in Badger per key group.
@@ -261,8 +263,9 @@ func (sp *spill) compact(o *op, g uint8, pane int64) error {
 	return sp.putRun(g, pane, sp.run, len(slots))
 }
 
-// fire emits, from Badger, every window whose end is in (prev, wm], in
-// order of end, then deletes the panes no open window covers.
+// fire emits every window whose end is in (prev, wm], in order of end,
+// merging each key's resident partials with those in Badger, a key group
+// at a time; then it deletes the panes no open window covers.
 func (sp *spill) fire(ctx context.Context, o *op, prev, wm int64, out operators.Emitter) error {
 	p := o.panes
 	// The panes before wm, resident or in Badger, and the windows of
@@ -282,18 +285,20 @@ func (sp *spill) fire(ctx context.Context, o *op, prev, wm int64, out operators.
 	if len(starts) == 0 {
 		return nil
 	}
-	// Only the panes of those windows go to Badger: the windows are
-	// consecutive, so those are the panes before the last one's end.
-	if err := sp.writeOut(o, starts[len(starts)-1]+p.size); err != nil {
-		return err
+	// The resident partials of those windows' panes (the windows are
+	// consecutive: the panes from the first start to the last end), by
+	// key group.
+	for g := range sp.byGroup {
+		sp.byGroup[g] = sp.byGroup[g][:0]
 	}
-	sp.times = sp.times[:0]
-	for pn := range maps.Keys(sp.panes) {
-		if pn < wm {
-			sp.times = append(sp.times, pn)
+	for _, pn := range sp.times {
+		if pn < starts[0] || pn >= starts[len(starts)-1]+p.size {
+			continue
 		}
+		p.table.Scan(pn, func(g uint8, id uint32, v *int32) {
+			sp.byGroup[g] = append(sp.byGroup[g], residentPartial{pane: pn, id: id, slot: *v})
+		})
 	}
-	slices.Sort(sp.times)
 	for _, s := range starts {
 		end := s + p.size
 		for g := range state.KeyGroups {
@@ -315,7 +320,17 @@ func (sp *spill) fire(ctx context.Context, o *op, prev, wm int64, out operators.
 		if p.lastEnd(pn) > wm {
 			continue
 		}
+		p.table.Evict(pn, func(_ uint8, id uint32, v *int32) {
+			if p.cacheSlot[id] == *v {
+				p.cacheSlot[id] = -1
+			}
+			o.slab.release(*v)
+			o.keys.unref(id)
+		})
 		c := sp.panes[pn]
+		if c == nil {
+			continue
+		}
 		for g := range state.KeyGroups {
 			if c.runs[g] == 0 {
 				continue
@@ -330,12 +345,38 @@ func (sp *spill) fire(ctx context.Context, o *op, prev, wm int64, out operators.
 	return sp.tab.Flush()
 }
 
+// residentPartial is a resident (pane, key) partial of a firing window.
+type residentPartial struct {
+	pane int64
+	id   uint32
+	slot int32
+}
+
 // fireGroup queues the rows of key group g of the window [s, end): each
-// key's partials of the window's panes, merged.
+// key's partials of the window's panes, resident and in Badger, merged
+// into a new slot.
 func (sp *spill) fireGroup(o *op, s, end int64, g uint8) error {
 	p := o.panes
 	clear(sp.merged)
-	sp.dst, sp.src = sp.dst[:0], sp.src[:0]
+	sp.dst, sp.src, sp.temps = sp.dst[:0], sp.src[:0], sp.temps[:0]
+	row := func(id uint32) int32 {
+		r, ok := sp.merged[id]
+		if !ok {
+			r = o.slab.alloc()
+			sp.merged[id] = r
+			o.keys.ref(id)
+			o.fired.add(id, s, end, r)
+			o.fired.release = append(o.fired.release, r)
+			o.fired.unref = append(o.fired.unref, id)
+		}
+		return r
+	}
+	for _, rp := range sp.byGroup[g] {
+		if rp.pane >= s && rp.pane < end {
+			sp.dst = append(sp.dst, row(rp.id))
+			sp.src = append(sp.src, rp.slot)
+		}
+	}
 	for pn := s; pn < end; pn += p.pane {
 		if !sp.has(pn, g) {
 			continue
@@ -345,31 +386,24 @@ func (sp *spill) fireGroup(o *op, s, end int64, g uint8) error {
 			return err
 		}
 		err = o.mergeRuns(es, func(rec []byte, slot int32) error {
+			sp.temps = append(sp.temps, slot)
 			id, err := o.keys.lookupKey(rec, g)
 			if err != nil {
-				o.slab.release(slot)
 				return err
 			}
-			r, ok := sp.merged[id]
-			if !ok {
-				// The key's first partial of the window is its row.
-				sp.merged[id] = slot
-				o.keys.ref(id)
-				o.fired.add(id, s, end, slot)
-				o.fired.release = append(o.fired.release, slot)
-				o.fired.unref = append(o.fired.unref, id)
-				return nil
-			}
-			sp.dst = append(sp.dst, r)
+			sp.dst = append(sp.dst, row(id))
 			sp.src = append(sp.src, slot)
 			return nil
 		})
 		if err != nil {
+			for _, t := range sp.temps {
+				o.slab.release(t)
+			}
 			return errRun(pn, g, err)
 		}
 	}
 	o.slab.merge(sp.dst, sp.src)
-	for _, t := range sp.src {
+	for _, t := range sp.temps {
 		o.slab.release(t)
 	}
 	return nil
