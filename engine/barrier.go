@@ -88,6 +88,10 @@ func (t *task) snapshot(ctx context.Context, epoch uint64) (ack, error) {
 	if t.clock != nil {
 		st.Splits = maps.Clone(t.clock.wm)
 	}
+	// Operator state goes to the checkpoint store as it comes (a large
+	// state is never all in memory twice); what the stream no longer
+	// takes stays in the ack.
+	stream := t.ck.streamFor(epoch)
 	for i, op := range t.ops {
 		s, ok := op.(operators.Snapshotter)
 		if !ok {
@@ -97,7 +101,13 @@ func (t *task) snapshot(ctx context.Context, epoch uint64) (ack, error) {
 			if group < 0 || group >= KeyGroups {
 				return fmt.Errorf("key group %d out of range", group)
 			}
-			a.parts[opPart(t.v.ID, i, group)] = data
+			name := opPart(t.v.ID, i, group)
+			if stream != nil {
+				if sent, err := stream.put(ctx, name, data); err != nil || sent {
+					return err
+				}
+			}
+			a.parts[name] = data
 			return nil
 		})
 		if err != nil {

@@ -60,6 +60,8 @@ type coordinator struct {
 	next     uint64                // the next epoch to trigger
 	// stopped is set once a stop barrier was triggered.
 	stopped bool
+	// stream takes the operator-state parts of the epoch in flight.
+	stream *partStream
 
 	stats *checkpointStats
 }
@@ -106,6 +108,7 @@ func (c *coordinator) trigger(stop bool) (epoch uint64, ok bool, err error) {
 	epoch = c.next
 	c.next++
 	c.stopped = stop
+	c.stream = newPartStream(c.store.Begin(epoch))
 	for ch, running := range c.triggers {
 		if !running {
 			continue
@@ -223,7 +226,11 @@ func (c *coordinator) collect(got map[int]ack) []ack {
 // then commits every sink transaction prepared for it (a finished
 // subtask's final transaction once, in the first checkpoint after it).
 func (c *coordinator) persist(ctx context.Context, epoch uint64, acks []ack, began time.Time, final bool) error {
-	w := c.store.Begin(epoch)
+	w, err := c.writer(epoch)
+	if err != nil {
+		_ = w.Abort()
+		return err
+	}
 	if err := w.Put(jobPart, c.job.jobState(epoch, final)); err != nil {
 		_ = w.Abort()
 		return err
@@ -273,6 +280,45 @@ func (c *coordinator) persist(ctx context.Context, epoch uint64, acks []ack, beg
 	c.job.cfg.Logger.Debug("checkpoint complete", "epoch", epoch, "bytes", st.Bytes, "duration", st.Duration,
 		"alignment", st.Alignment, "pause", st.Pause)
 	return nil
+}
+
+// writer returns epoch's Writer: the stream's, once every part handed to
+// it is written, or a new one.
+func (c *coordinator) writer(epoch uint64) (*checkpoint.Writer, error) {
+	c.mu.Lock()
+	s := c.stream
+	if s != nil && s.epoch == epoch {
+		c.stream = nil
+	} else {
+		s = nil
+	}
+	c.mu.Unlock()
+	if s == nil {
+		return c.store.Begin(epoch), nil
+	}
+	return s.finish()
+}
+
+// streamFor returns the stream of epoch, or nil.
+func (c *coordinator) streamFor(epoch uint64) *partStream {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stream != nil && c.stream.epoch == epoch {
+		return c.stream
+	}
+	return nil
+}
+
+// abandon aborts the epoch a failed or cancelled job left in flight.
+func (c *coordinator) abandon() {
+	c.mu.Lock()
+	s := c.stream
+	c.stream = nil
+	c.mu.Unlock()
+	if s != nil {
+		w, _ := s.finish()
+		_ = w.Abort()
+	}
 }
 
 // committedFinal drops a finished subtask's transaction from its final

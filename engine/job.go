@@ -295,6 +295,7 @@ func (j *Job) Run(ctx context.Context) error {
 		}
 	}
 	if ck != nil {
+		ck.abandon() // an epoch a failure left in flight
 		j.logCheckpoints()
 	}
 	commitErr := j.finishSinks(context.WithoutCancel(ctx), failed)

@@ -116,13 +116,15 @@ func (sp *spill) afterBatch(o *op) error {
 	if o.panes.table.Len() <= sp.resident {
 		return nil
 	}
-	return sp.writeOut(o, math.MaxInt64)
+	return sp.writeOut(o, math.MaxInt64, true)
 }
 
 // writeOut moves every resident partial of the panes that start before
 // before to Badger, a run per pane and key group, freeing their slots and
-// key ids.
-func (sp *spill) writeOut(o *op, before int64) error {
+// key ids. With compact, a pane and group that reached maxRuns runs is
+// compacted (a checkpoint leaves that to the next write-out, so as not
+// to pause the data path for it).
+func (sp *spill) writeOut(o *op, before int64, compact bool) error {
 	p := o.panes
 	sp.times = p.table.Times(sp.times[:0], before)
 	if len(sp.times) == 0 {
@@ -193,7 +195,7 @@ func (sp *spill) writeOut(o *op, before int64) error {
 		}
 		sp.run = appendRun(sp.run[:0], sp.recs, sp.vals)
 		err = sp.putRun(g, pn, sp.run, j-i)
-		if err == nil && sp.panes[pn].runs[g] >= maxRuns {
+		if err == nil && compact && sp.panes[pn].runs[g] >= maxRuns {
 			err = sp.compact(o, g, pn)
 		}
 		i = j

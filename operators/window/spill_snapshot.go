@@ -30,7 +30,7 @@ const snapRuns = 2
 // a version-2 blob per key group from the Badger table.
 func (o *op) snapshotSpilled(ctx context.Context, put func(group int, data []byte) error) error {
 	sp := o.spill
-	if err := sp.writeOut(o, math.MaxInt64); err != nil {
+	if err := sp.writeOut(o, math.MaxInt64, false); err != nil {
 		return err
 	}
 	desc := o.stateDesc()
