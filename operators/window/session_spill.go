@@ -31,7 +31,8 @@ type sessSpill struct {
 	keysIn   int // keys in Badger
 	err      error
 	// filter holds the hashes of the keys written to Badger, so that a
-	// key never written costs no read (rebuilt from the table when full).
+	// key never written costs no read (rebuilt from the table when full;
+	// about 2 bytes of memory per key in Badger).
 	filter *keyFilter
 
 	key, val, blob []byte
@@ -60,7 +61,7 @@ func (o *op) useSessionTables(db *badgerstate.DB, name string, resident int) err
 	if err != nil {
 		return err
 	}
-	o.session.spill = &sessSpill{keys: keys, index: index, resident: resident, filter: newKeyFilter(resident)}
+	o.session.spill = &sessSpill{keys: keys, index: index, resident: resident, filter: newKeyFilter(min(resident, 1<<20))}
 	return nil
 }
 

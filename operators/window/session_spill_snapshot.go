@@ -107,9 +107,9 @@ func (o *op) restoreSessionKey(g uint8, rec, val []byte, wm int64) error {
 			return fmt.Errorf("the key is in key group %d, not %d", kg, g)
 		}
 		count := 0
-		minEnd, err := sp.decodeSessions(o, ss.gap, val, wm, func(int64, int64, []byte) error {
+		minEnd, err := sp.decodeSessions(o, ss.gap, val, wm, func(_, _ int64, part []byte) error {
 			count++
-			return nil
+			return o.checkPartial(part)
 		})
 		if err != nil {
 			return err

@@ -28,15 +28,16 @@ import (
 // Reads merge: when the watermark passes windows, they fire one key
 // group at a time (holding at most a key group's share of a pane in
 // memory), merging each key's resident partials with its partials in
-// the runs. Once a pane and group has maxRuns
-// runs, they are compacted into one, so the partials of a key do not
-// pile up with the input.
+// the runs. Once a pane and group has gained maxRuns runs since its last
+// compaction, they are compacted (into runs of at most maxRunBytes), so
+// the partials of a key do not pile up with the input.
 type spill struct {
 	tab      *badgerstate.TimeTable
 	resident int
+	runBytes int // the largest run
 	panes    map[int64]*paneRuns
 	total    int    // partials in Badger
-	seq      uint32 // the sequence number of the next run
+	seq      uint64 // the sequence number of the last run
 
 	// Scratch.
 	key, run []byte
@@ -56,14 +57,19 @@ type spill struct {
 	temps    []int32 // slots of partials read from Badger
 }
 
-// paneRuns counts a pane's runs and partials in Badger per key group.
+// paneRuns counts a pane's runs and partials in Badger per key group,
+// and the runs its last compaction left.
 type paneRuns struct {
-	runs, partials [state.KeyGroups]int32
+	runs, partials, base [state.KeyGroups]int32
 }
 
-// maxRuns is how many runs a pane and key group may have before they are
-// compacted into one.
+// maxRuns is how many runs a pane and key group may gain before they are
+// compacted.
 const maxRuns = 16
+
+// maxRunBytes bounds a run's size (a Badger value): a compaction of a
+// large pane and group writes several runs.
+const maxRunBytes = 256 << 10
 
 // DefaultResidentEntries is how many window state entries an operator on
 // the Badger state backend keeps in memory when not told otherwise.
@@ -82,7 +88,8 @@ func (o *op) useTables(db *badgerstate.DB, name string, resident int) error {
 	if err != nil {
 		return err
 	}
-	o.spill = &spill{tab: tab, resident: resident, panes: make(map[int64]*paneRuns), merged: make(map[uint32]int32)}
+	o.spill = &spill{tab: tab, resident: resident, panes: make(map[int64]*paneRuns), merged: make(map[uint32]int32),
+		runBytes: min(db.MaxValue(), maxRunBytes)}
 	return nil
 }
 
@@ -92,11 +99,34 @@ func (sp *spill) has(pane int64, g uint8) bool {
 	return c != nil && c.runs[g] > 0
 }
 
+// putRuns stores the partials of (pane, group) whose key records and
+// values are given (sorted by key, keys distinct) as runs of at most
+// runBytes each.
+func (sp *spill) putRuns(g uint8, pane int64, recs, vals [][]byte) error {
+	limit := sp.runBytes
+	for i := 0; i < len(recs); {
+		size, j := binary.MaxVarintLen64, i
+		for ; j < len(recs); j++ {
+			n := 2*binary.MaxVarintLen64 + len(recs[j]) + len(vals[j])
+			if j > i && size+n > limit {
+				break
+			}
+			size += n
+		}
+		sp.run = appendRun(sp.run[:0], recs[i:j], vals[i:j])
+		if err := sp.putRun(g, pane, sp.run, j-i); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
 // putRun stores a run of n partials of (pane, group) under a new
 // sequence number.
 func (sp *spill) putRun(g uint8, pane int64, run []byte, n int) error {
 	sp.seq++
-	sp.key = binary.BigEndian.AppendUint32(sp.key[:0], sp.seq)
+	sp.key = binary.BigEndian.AppendUint64(sp.key[:0], sp.seq)
 	if err := sp.tab.Put(g, pane, sp.key, run); err != nil {
 		return err
 	}
@@ -193,9 +223,8 @@ func (sp *spill) writeOut(o *op, before int64, compact bool) error {
 			sp.recs = append(sp.recs, keyOf(k))
 			sp.vals = append(sp.vals, vbuf[sp.offs[k]:sp.offs[k+1]])
 		}
-		sp.run = appendRun(sp.run[:0], sp.recs, sp.vals)
-		err = sp.putRun(g, pn, sp.run, j-i)
-		if err == nil && compact && sp.panes[pn].runs[g] >= maxRuns {
+		err = sp.putRuns(g, pn, sp.recs, sp.vals)
+		if c := sp.panes[pn]; err == nil && compact && c.runs[g]-c.base[g] >= maxRuns {
 			err = sp.compact(o, g, pn)
 		}
 		i = j
@@ -261,8 +290,11 @@ func (sp *spill) compact(o *op, g uint8, pane int64) error {
 	c := sp.panes[pane]
 	sp.total -= int(c.partials[g])
 	c.runs[g], c.partials[g] = 0, 0
-	sp.run = appendRun(sp.run[:0], sp.recs, sp.vals)
-	return sp.putRun(g, pane, sp.run, len(slots))
+	if err := sp.putRuns(g, pane, sp.recs, sp.vals); err != nil {
+		return err
+	}
+	c.base[g] = c.runs[g]
+	return nil
 }
 
 // fire emits every window whose end is in (prev, wm], in order of end,

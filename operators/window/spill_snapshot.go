@@ -110,11 +110,16 @@ func (o *op) restoreRuns(g int, b []byte, wm int64) error {
 // restoreRun adds a run of (group g, pane), whose partials are es.
 func (o *op) restoreRun(g uint8, pane int64, run []byte, es []runEntry) error {
 	if sp := o.spill; sp != nil {
+		// The run goes to Badger as it is, checked as the memory backend
+		// checks it: every key and every partial decodes.
 		for _, e := range es {
 			if kg, err := o.keys.recordGroup(e.key); err != nil {
 				return err
 			} else if kg != g {
 				return fmt.Errorf("a key is in key group %d, not %d", kg, g)
+			}
+			if err := o.checkPartial(e.val); err != nil {
+				return err
 			}
 		}
 		return sp.putRun(g, pane, run, len(es))
@@ -145,6 +150,14 @@ func (o *op) restoreRun(g uint8, pane int64, run []byte, es []runEntry) error {
 		}
 	}
 	return nil
+}
+
+// checkPartial verifies that val decodes as a partial of the operator's
+// aggregates.
+func (o *op) checkPartial(val []byte) error {
+	slot := o.slab.alloc()
+	defer o.slab.release(slot)
+	return o.decodeEntry(val, slot)
 }
 
 // checkPane verifies that a restored pane start is one, that some window

@@ -49,7 +49,16 @@ func Open(parent string, p badgeropt.Profile) (*DB, error) {
 	// compressed (decompressing them was the largest cost of a read), and
 	// transactions are not checked for conflicts (each table has one
 	// writer).
-	db, err := badger.Open(p.Options(dir).WithCompression(options.None).WithDetectConflicts(false))
+	//
+	// Every value stays in the LSM tree (the value threshold is above the
+	// largest value a table takes): working state is rewritten and
+	// deleted all along, and the LSM tree's compactions reclaim that
+	// space, where a value log would grow until garbage-collected.
+	bo := p.Options(dir).WithCompression(options.None).WithDetectConflicts(false)
+	if !p.InMemory {
+		bo = bo.WithValueThreshold(int64(valueLimit(p)) + 1)
+	}
+	db, err := badger.Open(bo)
 	if err != nil {
 		if dir != "" {
 			_ = os.RemoveAll(dir)
@@ -87,3 +96,15 @@ func (d *DB) register(name string) (uint32, error) {
 // maxBatchEntry is the largest key plus value one write may carry: a
 // Badger write batch holds at most 15% of a memtable.
 func (d *DB) maxBatchEntry() int { return int(d.profile.MaxBatch()) / 2 }
+
+// valueLimit is the largest value a table takes with profile p: what a
+// write batch carries, and below Badger's largest value threshold (1 MiB)
+// so that every value stays in the LSM tree.
+func valueLimit(p badgeropt.Profile) int {
+	return min(int(p.MaxBatch())/2, 1<<20) - 1
+}
+
+// MaxValue is the largest value a table of d takes (about 600 KiB with
+// the small profile; more with larger memtables, up to 1 MiB). Callers
+// that store large values split them.
+func (d *DB) MaxValue() int { return valueLimit(d.profile) }

@@ -48,6 +48,10 @@ func (t *table) set(k, v []byte) error {
 	if len(k) > maxKey {
 		return fmt.Errorf("state table %s: key of %d bytes exceeds Badger's limit of %d", t.name, len(k), maxKey)
 	}
+	if len(v) > t.db.MaxValue() {
+		return fmt.Errorf("state table %s: value of %d bytes exceeds the %d-byte limit of the Badger profile (raise state.backend.badger.memtable-size)",
+			t.name, len(v), t.db.MaxValue())
+	}
 	if len(k)+len(v) > t.db.maxBatchEntry() {
 		return fmt.Errorf("state table %s: entry of %d bytes exceeds the %d-byte limit of the Badger profile (raise state.backend.badger.memtable-size)",
 			t.name, len(k)+len(v), t.db.maxBatchEntry())
