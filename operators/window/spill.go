@@ -54,7 +54,8 @@ type spill struct {
 	byGroup  [state.KeyGroups][]residentPartial
 	merged   map[uint32]int32
 	dst, src []int32
-	temps    []int32 // slots of partials read from Badger
+	temps    []int32              // slots of partials read from Badger
+	blobHint [state.KeyGroups]int // each group's blob size at the last checkpoint
 }
 
 // paneRuns counts a pane's runs and partials in Badger per key group,

@@ -45,7 +45,9 @@ func (o *op) snapshotSpilled(ctx context.Context, put func(group int, data []byt
 		if n == 0 {
 			continue
 		}
-		b := o.appendHeader(make([]byte, 0, 64+len(desc)), snapRuns, g, desc, n)
+		// The last checkpoint's size of the group's blob, plus some, saves
+		// growing it again and again.
+		b := o.appendHeader(make([]byte, 0, 64+len(desc)+sp.blobHint[g]+sp.blobHint[g]/8), snapRuns, g, desc, n)
 		got := 0
 		err := sp.tab.ScanGroup(uint8(g), func(ts int64, _, run []byte) error {
 			b = le.AppendUint64(b, uint64(ts))
@@ -61,6 +63,7 @@ func (o *op) snapshotSpilled(ctx context.Context, put func(group int, data []byt
 			return fmt.Errorf("window state table: key group %d holds %d runs, %d counted", g, got, n)
 		}
 		b = le.AppendUint32(b, crc32.Checksum(b, crcTable))
+		sp.blobHint[g] = len(b)
 		if err := put(g, b[:len(b):len(b)]); err != nil {
 			return err
 		}
