@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -22,6 +23,9 @@ type DB struct {
 	mu     sync.Mutex
 	nextID uint32
 	names  map[string]uint32
+
+	stop   chan struct{} // closed by Close
+	gcDone chan struct{} // closed when the garbage collector has stopped
 }
 
 // Open creates a fresh database in a new directory under parent (the
@@ -49,23 +53,48 @@ func Open(parent string, p badgeropt.Profile) (*DB, error) {
 	// compressed (decompressing them was the largest cost of a read), and
 	// transactions are not checked for conflicts (each table has one
 	// writer).
-	//
-	// Every value stays in the LSM tree (the value threshold is above the
-	// largest value a table takes): working state is rewritten and
-	// deleted all along, and the LSM tree's compactions reclaim that
-	// space, where a value log would grow until garbage-collected.
-	bo := p.Options(dir).WithCompression(options.None).WithDetectConflicts(false)
-	if !p.InMemory {
-		bo = bo.WithValueThreshold(int64(valueLimit(p)) + 1)
-	}
-	db, err := badger.Open(bo)
+	db, err := badger.Open(p.Options(dir).WithCompression(options.None).WithDetectConflicts(false))
 	if err != nil {
 		if dir != "" {
 			_ = os.RemoveAll(dir)
 		}
 		return nil, fmt.Errorf("state tables in %s: %w", dir, err)
 	}
-	return &DB{db: db, dir: dir, profile: p, names: map[string]uint32{}}, nil
+	d := &DB{db: db, dir: dir, profile: p, names: map[string]uint32{}, stop: make(chan struct{}), gcDone: make(chan struct{})}
+	if p.InMemory {
+		close(d.gcDone)
+	} else {
+		go d.collectGarbage(gcInterval)
+	}
+	return d, nil
+}
+
+// gcInterval is how often the value log is garbage-collected.
+const gcInterval = 10 * time.Second
+
+// collectGarbage rewrites value-log files that are mostly garbage, every
+// interval until Close. Values over the profile's value threshold (runs
+// of partials) live in the value log, and working state is rewritten and
+// deleted all along: without this the directory would grow with the
+// input rather than with the state.
+func (d *DB) collectGarbage(interval time.Duration) {
+	defer close(d.gcDone)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-t.C:
+		}
+		for d.db.RunValueLogGC(0.5) == nil {
+			select {
+			case <-d.stop:
+				return
+			default:
+			}
+		}
+	}
 }
 
 // Dir is the database's directory ("" in memory).
@@ -74,6 +103,8 @@ func (d *DB) Dir() string { return d.dir }
 // Close closes the database and removes its directory. Tables must not
 // be used afterwards.
 func (d *DB) Close() error {
+	close(d.stop)
+	<-d.gcDone
 	err := d.db.Close()
 	if d.dir != "" {
 		err = errors.Join(err, os.RemoveAll(d.dir))
@@ -98,8 +129,7 @@ func (d *DB) register(name string) (uint32, error) {
 func (d *DB) maxBatchEntry() int { return int(d.profile.MaxBatch()) / 2 }
 
 // valueLimit is the largest value a table takes with profile p: what a
-// write batch carries, and below Badger's largest value threshold (1 MiB)
-// so that every value stays in the LSM tree.
+// write batch carries (with room for the key), at most 1 MiB.
 func valueLimit(p badgeropt.Profile) int {
 	return min(int(p.MaxBatch())/2, 1<<20) - 1
 }
