@@ -8,8 +8,8 @@
 //
 // Spec (defined in operators/windowspec) is the compiled configuration the
 // planner builds from SQL. The package imports operators, operators/expr,
-// operators/windowspec and state; it must not import sql, engine,
-// connectors or web.
+// operators/windowspec, state and state/badgerstate; it must not import
+// sql, engine, connectors or web.
 //
 // How it runs (New builds the operator):
 //
@@ -32,6 +32,11 @@
 //     watermark as one checksummed blob per key group (snapshot*.go); a
 //     restarted operator's Restore loads any set of them and resumes
 //     exactly where the snapshot was taken.
+//   - On the Badger state backend (Env.Tables) at most a bounded number
+//     of partials stay in memory: TUMBLE and HOP write the rest out as
+//     sorted runs per pane and key group, merged when windows fire
+//     (spill*.go); SESSION writes whole keys out and reads a key back
+//     when a row of it comes (session_spill*.go).
 //
 // Semantics decided here: rows with a NULL event time, and rows outside
 // the representable time range (a TUMBLE or HOP window of theirs would
