@@ -108,6 +108,11 @@ func (c *coordinator) trigger(stop bool) (epoch uint64, ok bool, err error) {
 	epoch = c.next
 	c.next++
 	c.stopped = stop
+	if old := c.stream; old != nil {
+		// An epoch that never completed (the job is failing): drop it.
+		w, _ := old.finish()
+		_ = w.Abort()
+	}
 	c.stream = newPartStream(c.store.Begin(epoch))
 	for ch, running := range c.triggers {
 		if !running {
