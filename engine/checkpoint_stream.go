@@ -23,12 +23,13 @@ const streamBudget = 64 << 20
 // whole state. One goroutine owns the epoch's Writer until done closes;
 // then persist adds the small parts and commits.
 type partStream struct {
-	epoch uint64
-	w     *checkpoint.Writer
-	sem   *semaphore.Weighted
-	wake  chan struct{} // a part was queued, or the stream closed
-	done  chan struct{}
-	err   error // the first Put error (read once done is closed)
+	epoch  uint64
+	budget int64
+	w      *checkpoint.Writer
+	sem    *semaphore.Weighted
+	wake   chan struct{} // a part was queued, or the stream closed
+	done   chan struct{}
+	err    error // the first Put error (read once done is closed)
 
 	mu     sync.Mutex
 	queue  []streamPart // handed over, not yet written
@@ -40,8 +41,10 @@ type streamPart struct {
 	data []byte
 }
 
-func newPartStream(w *checkpoint.Writer) *partStream {
-	s := &partStream{epoch: w.Epoch(), w: w, sem: semaphore.NewWeighted(streamBudget),
+// newPartStream starts streaming into w with at most budget bytes in
+// flight.
+func newPartStream(w *checkpoint.Writer, budget int64) *partStream {
+	s := &partStream{epoch: w.Epoch(), budget: budget, w: w, sem: semaphore.NewWeighted(budget),
 		wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go s.run()
 	return s
@@ -61,7 +64,7 @@ func (s *partStream) run() {
 					s.err = fmt.Errorf("checkpoint %d: %s: %w", s.epoch, p.name, err)
 				}
 			}
-			s.sem.Release(weight(p.data))
+			s.sem.Release(s.weight(p.data))
 		}
 		if len(batch) == 0 {
 			if closed {
@@ -81,19 +84,19 @@ func (s *partStream) signal() {
 
 // weight is what a part counts against the budget (a part larger than
 // the budget counts as all of it, and goes alone).
-func weight(data []byte) int64 { return min(int64(len(data)), streamBudget) }
+func (s *partStream) weight(data []byte) int64 { return min(int64(len(data)), s.budget) }
 
 // put hands a part over, waiting while the budget is spent. It reports
 // false when the stream was closed (the epoch is being persisted or was
 // abandoned): the caller keeps the part in its ack instead.
 func (s *partStream) put(ctx context.Context, name string, data []byte) (bool, error) {
-	if err := s.sem.Acquire(ctx, weight(data)); err != nil {
+	if err := s.sem.Acquire(ctx, s.weight(data)); err != nil {
 		return false, context.Cause(ctx)
 	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		s.sem.Release(weight(data))
+		s.sem.Release(s.weight(data))
 		return false, nil
 	}
 	s.queue = append(s.queue, streamPart{name: name, data: data})

@@ -21,10 +21,11 @@ func TestPartStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	s := newPartStream(store.Begin(1))
+	const budget = 64 << 10
+	s := newPartStream(store.Begin(1), budget)
 	ctx := context.Background()
 	want := map[string][]byte{}
-	sizes := []int{streamBudget / 3, streamBudget / 3, streamBudget / 3, streamBudget + 5, 10}
+	sizes := []int{budget / 3, budget / 3, budget / 3, budget + 5, 10}
 	for i, n := range sizes {
 		name := fmt.Sprintf("p%d", i)
 		data := bytes.Repeat([]byte{byte(i + 1)}, n)
@@ -55,8 +56,8 @@ func TestPartStream(t *testing.T) {
 	}
 
 	// A full budget: a put waits, and gives up with its context.
-	s = newPartStream(store.Begin(2))
-	if !s.sem.TryAcquire(streamBudget) {
+	s = newPartStream(store.Begin(2), budget)
+	if !s.sem.TryAcquire(budget) {
 		t.Fatal("a new stream's budget is spent")
 	}
 	cctx, cancel := context.WithCancelCause(ctx)
@@ -65,7 +66,7 @@ func TestPartStream(t *testing.T) {
 	if _, err := s.put(cctx, "p", []byte("x")); !errors.Is(err, cause) {
 		t.Fatalf("put with the budget spent and the context done: %v", err)
 	}
-	s.sem.Release(streamBudget)
+	s.sem.Release(budget)
 	w, _ = s.finish()
 	_ = w.Abort()
 }

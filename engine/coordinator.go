@@ -113,7 +113,7 @@ func (c *coordinator) trigger(stop bool) (epoch uint64, ok bool, err error) {
 		w, _ := old.finish()
 		_ = w.Abort()
 	}
-	c.stream = newPartStream(c.store.Begin(epoch))
+	c.stream = newPartStream(c.store.Begin(epoch), streamBudget)
 	for ch, running := range c.triggers {
 		if !running {
 			continue

@@ -30,6 +30,9 @@ type sessSpill struct {
 	stored   int // sessions in Badger
 	keysIn   int // keys in Badger
 	err      error
+	// earliest is, per key group, at most the earliest session end in
+	// the index: a fire scans only the groups it may find something in.
+	earliest [state.KeyGroups]int64
 	// filter holds the hashes of the keys written to Badger, so that a
 	// key never written costs no read (rebuilt from the table when full;
 	// about 2 bytes of memory per key in Badger).
@@ -61,7 +64,11 @@ func (o *op) useSessionTables(db *badgerstate.DB, name string, resident int) err
 	if err != nil {
 		return err
 	}
-	o.session.spill = &sessSpill{keys: keys, index: index, resident: resident, filter: newKeyFilter(min(resident, 1<<20))}
+	sp := &sessSpill{keys: keys, index: index, resident: resident, filter: newKeyFilter(min(resident, 1<<20))}
+	for g := range sp.earliest {
+		sp.earliest[g] = math.MaxInt64
+	}
+	o.session.spill = sp
 	return nil
 }
 
@@ -206,10 +213,7 @@ func (sp *sessSpill) writeOut(o *op, ss *sessions) error {
 		if err == nil {
 			sp.key = o.keys.appendKeyRecord(sp.key[:0], uint32(id))
 			sp.filter.add(state.HashBytes(sp.key))
-			err = sp.keys.Put(g, sp.key, sp.blob)
-			if err == nil {
-				err = sp.index.Put(g, minEnd, sp.key, nil)
-			}
+			err = sp.putKey(g, sp.key, sp.blob, minEnd)
 		}
 		sp.keysIn++
 		sp.stored += len(ks.list)
@@ -251,6 +255,16 @@ func (sp *sessSpill) rebuildFilter() error {
 	return nil
 }
 
+// putKey writes a key's sessions value and its index entry (its
+// earliest session end).
+func (sp *sessSpill) putKey(g uint8, rec, val []byte, minEnd int64) error {
+	if err := sp.keys.Put(g, rec, val); err != nil {
+		return err
+	}
+	sp.earliest[g] = min(sp.earliest[g], minEnd)
+	return sp.index.Put(g, minEnd, rec, nil)
+}
+
 // fire reads back, a chunk of keys at a time, the keys whose earliest
 // session ends before wm, and fires them (and the resident keys) from
 // memory.
@@ -259,7 +273,10 @@ func (sp *sessSpill) fire(ctx context.Context, o *op, ss *sessions, wm int64, ou
 	for sp.stored > 0 {
 		sp.due = sp.due[:0]
 		for g := range state.KeyGroups {
-			err := sp.index.ScanBefore(uint8(g), wm, func(ts int64, rec, _ []byte) error {
+			if sp.earliest[g] >= wm {
+				continue // nothing of the group is due
+			}
+			next, err := sp.index.ScanBefore(uint8(g), wm, func(ts int64, rec, _ []byte) error {
 				if len(sp.due) >= chunk {
 					return errChunk
 				}
@@ -272,6 +289,9 @@ func (sp *sessSpill) fire(ctx context.Context, o *op, ss *sessions, wm int64, ou
 			if err != nil {
 				return err
 			}
+			// Every due key of the group is listed; those read back
+			// leave the index, so the group's earliest end is next.
+			sp.earliest[g] = next
 		}
 		if len(sp.due) == 0 {
 			break

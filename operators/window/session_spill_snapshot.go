@@ -114,13 +114,10 @@ func (o *op) restoreSessionKey(g uint8, rec, val []byte, wm int64) error {
 		if err != nil {
 			return err
 		}
-		if err := sp.keys.Put(g, rec, val); err != nil {
-			return err
-		}
 		sp.filter.add(state.HashBytes(rec))
 		sp.keysIn++
 		sp.stored += count
-		return sp.index.Put(g, minEnd, rec, nil)
+		return sp.putKey(g, rec, val, minEnd)
 	}
 	id, err := o.keys.lookupKey(rec, g)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -102,15 +103,20 @@ func (t *TimeTable) Evict(group uint8, ts int64) (int, error) {
 // ScanBefore calls fn for every entry of a key group whose time is
 // before before, ordered by time and then key bytes, until fn returns an
 // error, which ScanBefore returns. key and val are valid only during fn.
-func (t *TimeTable) ScanBefore(group uint8, before int64, fn func(ts int64, key, val []byte) error) error {
+// It returns the time of the group's first entry at or after before
+// (math.MaxInt64 when there is none), so a caller can tell when the next
+// scan has anything to find.
+func (t *TimeTable) ScanBefore(group uint8, before int64, fn func(ts int64, key, val []byte) error) (int64, error) {
+	next := int64(math.MaxInt64)
 	err := t.ScanGroup(group, func(ts int64, key, val []byte) error {
 		if ts >= before {
+			next = ts
 			return errStop
 		}
 		return fn(ts, key, val)
 	})
 	if errors.Is(err, errStop) {
-		return nil
+		err = nil
 	}
-	return err
+	return next, err
 }
