@@ -45,19 +45,29 @@ func TestGolden(t *testing.T) {
 }
 
 // TestGoldenWindowsBadgerBackend runs every windowed golden query with
-// its window state in Badger, keeping at most 2 entries per subtask in
+// its window state in Badger, keeping at most 1 entry per subtask in
 // memory (so partials go to disk and come back nearly every batch): the
-// rows must be the golden ones, and the working directory must be gone
-// after the run.
+// rows must be the golden ones, state must have gone to disk, and the
+// working directory must be gone after the run.
 func TestGoldenWindowsBadgerBackend(t *testing.T) {
 	forEachGolden(t, "window_*.txtar", func(t *testing.T, ar *txtar.Archive) {
 		for _, batch := range []int{1, engine.DefaultBatchSize} {
 			for _, par := range []int{1, 4} {
 				t.Run(fmt.Sprintf("batch%d_par%d", batch, par), func(t *testing.T) {
 					work := t.TempDir()
-					runGolden(t, ar, batch, par, engine.StateConfig{Backend: engine.BackendBadger, Dir: work, ResidentEntries: 2})
+					job := runGolden(t, ar, batch, par, engine.StateConfig{Backend: engine.BackendBadger, Dir: work, ResidentEntries: 1})
 					if left, _ := os.ReadDir(work); len(left) != 0 {
 						t.Errorf("the run left %d files in the state backend's directory", len(left))
+					}
+					if job == nil {
+						return // an error case
+					}
+					var written int64
+					for _, m := range job.Metrics() {
+						written += m.StateWrittenOut
+					}
+					if written == 0 {
+						t.Error("no window state went to disk")
 					}
 				})
 			}
@@ -130,7 +140,9 @@ func loadGolden(t *testing.T, ar *txtar.Archive, dir string) golden {
 	return g
 }
 
-func runGolden(t *testing.T, ar *txtar.Archive, batch, par int, st engine.StateConfig) {
+// runGolden runs an archive and checks its output; it returns the job
+// when it ran to completion.
+func runGolden(t *testing.T, ar *txtar.Archive, batch, par int, st engine.StateConfig) *engine.Job {
 	dir := t.TempDir()
 	g := loadGolden(t, ar, dir)
 	query, want := g.query, g.want
@@ -149,7 +161,7 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int, st engine.StateC
 		if got := strings.TrimSpace(err.Error()); got != wantErr {
 			t.Fatalf("error:\n got: %s\nwant: %s", got, wantErr)
 		}
-		return
+		return nil
 	}
 	if err != nil {
 		t.Fatalf("compile: %v", err)
@@ -167,7 +179,7 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int, st engine.StateC
 				t.Errorf("failed run left sink file %s behind", name)
 			}
 		}
-		return
+		return nil
 	}
 	if err != nil {
 		t.Fatalf("run: %v", err)
@@ -206,6 +218,7 @@ func runGolden(t *testing.T, ar *txtar.Archive, batch, par int, st engine.StateC
 		}
 		compareRows(t, name, got, w)
 	}
+	return job
 }
 
 // compareRows compares two JSON-lines texts as multisets of rows.

@@ -34,6 +34,9 @@ type VertexMetrics struct {
 	LateRows int64
 	// StateEntries is the number of state entries its operators hold.
 	StateEntries int64
+	// StateWrittenOut counts the state entries its operators moved from
+	// memory to disk (the Badger state backend).
+	StateWrittenOut int64
 	// Watermark is the vertex's event-time clock in epoch milliseconds:
 	// the minimum over its subtasks (MinWatermark before any, MaxWatermark
 	// once every input ended). HasWatermark is false when no watermark
@@ -99,6 +102,7 @@ func (c *vertexCounters) fill(m *VertexMetrics) {
 		for _, om := range subtasks {
 			m.LateRows += om.LateRows.Load()
 			m.StateEntries += om.StateEntries.Load()
+			m.StateWrittenOut += om.StateWrittenOut.Load()
 		}
 	}
 	low := MaxWatermark

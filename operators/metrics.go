@@ -11,4 +11,7 @@ type Metrics struct {
 	// StateEntries is the number of entries (for windows: (key, window or
 	// pane) partial aggregates) the operator holds now.
 	StateEntries atomic.Int64
+	// StateWrittenOut counts the entries an operator on the Badger state
+	// backend moved from memory to disk (for SESSION: open sessions).
+	StateWrittenOut atomic.Int64
 }

@@ -224,6 +224,7 @@ func (sp *sessSpill) writeOut(o *op, ss *sessions) error {
 		ss.pool = append(ss.pool, ks)
 		o.keys.unref(uint32(id))
 	}
+	o.metrics.StateWrittenOut.Add(int64(len(sp.slots)))
 	// Every heap entry is of a key no longer resident.
 	ss.heap.ends, ss.heap.keys = ss.heap.ends[:0], ss.heap.keys[:0]
 	if err != nil {

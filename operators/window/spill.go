@@ -241,6 +241,7 @@ func (sp *spill) writeOut(o *op, before int64, compact bool) error {
 	if err != nil {
 		return err
 	}
+	o.metrics.StateWrittenOut.Add(int64(len(sp.eslots)))
 	return sp.tab.Flush()
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/weir-stream/weir/state"
 )
 
@@ -74,93 +76,111 @@ func (d *keyDict) appendKeyRecord(dst []byte, id uint32) []byte {
 	return dst
 }
 
-// lookupKey returns the id of the key whose record is rec, interning it
-// when it is new, after checking that the key is in group. It does not
-// count the id as the current batch's (the caller references it).
-func (d *keyDict) lookupKey(rec []byte, group uint8) (uint32, error) {
+// keyRecord is one decoded key record: NULL, an integer, or a string (a
+// VARCHAR value or an encoded key).
+type keyRecord struct {
+	null bool
+	i    int64
+	s    string
+}
+
+// parseKeyRecord decodes a whole key record (snapshot_keys.go), checking
+// it as a restore does, and returns it with its key group from the
+// shuffle's hash.
+func (d *keyDict) parseKeyRecord(rec []byte) (keyRecord, uint8, error) {
 	dec := &decoder{b: rec}
-	var id uint32
+	var kr keyRecord
+	var g uint8
 	switch d.mode {
-	case keysNone:
-		if len(rec) != 0 || group != 0 {
-			return 0, fmt.Errorf("state without keys must be in key group 0 with an empty key, got group %d", group)
-		}
-		id = 0 // created with the dictionary, never released
 	case keysInt:
 		t := dec.take(9, "key")
 		switch {
 		case dec.err != nil:
 		case t[0] == 0:
-			id = d.lookupNull(dec, group)
+			kr.null, g = true, nullKeyGroup()
 		case t[0] == 1:
-			v := int64(le.Uint64(t[1:]))
-			if x, ok := d.ints[v]; ok && intKeyGroup(v) == group {
-				id = x
-			} else {
-				var ids [1]uint32
-				if r := d.restoreInt(dec, v, group, ids[:0]); len(r) == 1 {
-					id = r[0]
-				}
+			kr.i = int64(le.Uint64(t[1:]))
+			if id := d.types[0].ID(); (id == arrow.INT32 || id == arrow.DATE32) && kr.i != int64(int32(kr.i)) {
+				dec.fail("key %d does not fit %s", kr.i, d.types[0])
 			}
+			g = intKeyGroup(kr.i)
 		default:
 			dec.fail("key flag byte %d", t[0])
 		}
 	case keysString:
 		switch dec.u8("key") {
 		case 0:
-			id = d.lookupNull(dec, group)
+			kr.null, g = true, nullKeyGroup()
 		case 1:
-			v := dec.take(dec.length("key"), "key")
-			if dec.err != nil {
-				break
-			}
-			if x, ok := d.strs[string(v)]; ok && stringKeyGroup(string(v)) == group {
-				id = x
-			} else {
-				var ids [1]uint32
-				if r := d.restoreString(dec, string(v), group, ids[:0]); len(r) == 1 {
-					id = r[0]
-				}
-			}
+			kr.s = string(dec.take(dec.length("key"), "key"))
+			g = stringKeyGroup(kr.s)
 		default:
 			dec.fail("bad key flag byte")
 		}
 	case keysEncoded:
-		v := dec.take(dec.length("key"), "key")
-		if dec.err != nil {
-			break
-		}
-		if x, ok := d.strs[string(v)]; ok && d.encodedKeyGroup(string(v)) == group {
-			id = x
-		} else {
-			var ids [1]uint32
-			if r := d.restoreEncoded(dec, string(v), group, ids[:0]); len(r) == 1 {
-				id = r[0]
+		kr.s = string(dec.take(dec.length("key"), "key"))
+		if dec.err == nil {
+			if err := d.checkEncoded(kr.s); err != nil {
+				return kr, 0, fmt.Errorf("key %x: %w", kr.s, err)
 			}
+			g = d.encodedKeyGroup(kr.s)
 		}
 	}
 	if dec.err == nil && dec.left() != 0 {
 		dec.fail("%d bytes after the key", dec.left())
 	}
+	return kr, g, dec.err
+}
+
+// recordGroup returns the key group of the key whose record is rec,
+// checking the record without interning the key.
+func (d *keyDict) recordGroup(rec []byte) (uint8, error) {
+	_, g, err := d.parseKeyRecord(rec)
+	return g, err
+}
+
+// lookupKey returns the id of the key whose record is rec, interning it
+// when it is new, after checking that the key is in group. It does not
+// count the id as the current batch's (the caller references it).
+func (d *keyDict) lookupKey(rec []byte, group uint8) (uint32, error) {
+	kr, g, err := d.parseKeyRecord(rec)
+	if err != nil {
+		return 0, err
+	}
+	if g != group {
+		return 0, fmt.Errorf("the key is in key group %d, not %d", g, group)
+	}
+	var found bool
+	var id uint32
+	switch {
+	case d.mode == keysNone:
+		return 0, nil // created with the dictionary, never released
+	case kr.null:
+		id, found = uint32(d.nullID), d.nullID >= 0
+	case d.mode == keysInt:
+		id, found = d.ints[kr.i]
+	default:
+		id, found = d.strs[kr.s]
+	}
+	if found {
+		return id, nil
+	}
+	dec := &decoder{}
+	var ids []uint32
+	switch {
+	case kr.null:
+		ids = d.restoreNull(dec, g, nil)
+	case d.mode == keysInt:
+		ids = d.restoreInt(dec, kr.i, g, nil)
+	case d.mode == keysString:
+		ids = d.restoreString(dec, kr.s, g, nil)
+	default:
+		ids = d.restoreEncoded(dec, kr.s, g, nil)
+	}
 	if dec.err != nil {
 		return 0, dec.err
 	}
-	if n := len(d.fresh); n > 0 && d.fresh[n-1] == id {
-		d.fresh = d.fresh[:n-1]
-	}
-	return id, nil
-}
-
-func (d *keyDict) lookupNull(dec *decoder, group uint8) uint32 {
-	if d.nullID >= 0 {
-		if g := nullKeyGroup(); g != group {
-			dec.fail("key NULL is in key group %d, not %d", g, group)
-		}
-		return uint32(d.nullID)
-	}
-	var ids [1]uint32
-	if r := d.restoreNull(dec, group, ids[:0]); len(r) == 1 {
-		return r[0]
-	}
-	return 0
+	// The id is the caller's, not the current batch's.
+	d.fresh = d.fresh[:len(d.fresh)-1]
+	return ids[0], nil
 }

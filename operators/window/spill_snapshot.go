@@ -7,8 +7,6 @@ import (
 	"hash/crc32"
 	"math"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/weir-stream/weir/state"
 )
 
@@ -176,54 +174,4 @@ func (p *panes) checkPane(pane, wm int64) error {
 		return fmt.Errorf("pane %d: its windows all ended by the watermark %d", pane, wm)
 	}
 	return nil
-}
-
-// recordGroup returns the key group of the key whose record is rec,
-// checking the record without interning the key.
-func (d *keyDict) recordGroup(rec []byte) (uint8, error) {
-	dec := &decoder{b: rec}
-	var g uint8
-	switch d.mode {
-	case keysNone:
-		if len(rec) != 0 {
-			return 0, fmt.Errorf("a key of %d bytes for state without keys", len(rec))
-		}
-	case keysInt:
-		t := dec.take(9, "key")
-		switch {
-		case dec.err != nil:
-		case t[0] == 0:
-			g = nullKeyGroup()
-		case t[0] == 1:
-			v := int64(le.Uint64(t[1:]))
-			if id := d.types[0].ID(); (id == arrow.INT32 || id == arrow.DATE32) && v != int64(int32(v)) {
-				dec.fail("key %d does not fit %s", v, d.types[0])
-			}
-			g = intKeyGroup(v)
-		default:
-			dec.fail("key flag byte %d", t[0])
-		}
-	case keysString:
-		switch dec.u8("key") {
-		case 0:
-			g = nullKeyGroup()
-		case 1:
-			v := dec.take(dec.length("key"), "key")
-			g = stringKeyGroup(string(v))
-		default:
-			dec.fail("bad key flag byte")
-		}
-	case keysEncoded:
-		v := dec.take(dec.length("key"), "key")
-		if dec.err == nil {
-			if err := d.checkEncoded(string(v)); err != nil {
-				return 0, fmt.Errorf("key %x: %w", v, err)
-			}
-			g = d.encodedKeyGroup(string(v))
-		}
-	}
-	if dec.err == nil && dec.left() != 0 {
-		dec.fail("%d bytes after the key", dec.left())
-	}
-	return g, dec.err
 }
