@@ -171,28 +171,24 @@ func decodePosition(b []byte) (position, error) {
 	if len(b) < len(positionMagic) || string(b[:len(positionMagic)]) != positionMagic {
 		return p, errors.New("not a file source position")
 	}
-	d := posDecoder{b: b[len(positionMagic):]}
-	p.subtask = d.int("subtask")
-	p.parallelism = d.int("parallelism")
-	p.splits = d.int("split count")
-	p.plan = d.uint64("plan hash")
-	p.split = d.int("split")
-	p.offset = d.varint("offset")
-	if line := d.uvarint("line"); line <= math.MaxInt/2 {
-		p.line = int(line)
-	} else if d.err == nil {
-		d.err = fmt.Errorf("line %d out of range", line)
-	}
-	if d.err == nil && p.split < p.splits {
-		p.file.display = d.string("file name")
-		p.file.size = d.varint("file size")
-		p.file.mtime = d.varint("file time")
+	d := connectors.NewPositionReader(b[len(positionMagic):])
+	p.subtask = d.Int("subtask")
+	p.parallelism = d.Int("parallelism")
+	p.splits = d.Int("split count")
+	p.plan = d.Uint64("plan hash")
+	p.split = d.Int("split")
+	p.offset = d.Varint("offset")
+	p.line = int(d.Uvarint("line", math.MaxInt/2))
+	if d.Err() == nil && p.split < p.splits {
+		p.file.display = string(d.Bytes("file name"))
+		p.file.size = d.Varint("file size")
+		p.file.mtime = d.Varint("file time")
 	}
 	switch {
-	case d.err != nil:
-		return p, d.err
-	case len(d.b) > 0:
-		return p, fmt.Errorf("%d trailing bytes", len(d.b))
+	case d.Err() != nil:
+		return p, d.Err()
+	case d.Left() > 0:
+		return p, fmt.Errorf("%d trailing bytes", d.Left())
 	case p.parallelism < 1 || p.subtask >= p.parallelism:
 		return p, fmt.Errorf("subtask %d of %d", p.subtask, p.parallelism)
 	case p.split > p.splits:
@@ -203,73 +199,4 @@ func decodePosition(b []byte) (position, error) {
 		return p, fmt.Errorf("file size %d", p.file.size)
 	}
 	return p, nil
-}
-
-// posDecoder reads varints from b, keeping the first error.
-type posDecoder struct {
-	b   []byte
-	err error
-}
-
-func (d *posDecoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = fmt.Errorf("truncated or invalid %s", what)
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *posDecoder) varint(what string) int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = fmt.Errorf("truncated or invalid %s", what)
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-// int reads a uvarint that must fit an int32 (counts and indices).
-func (d *posDecoder) int(what string) int {
-	v := d.uvarint(what)
-	if d.err == nil && v > math.MaxInt32 {
-		d.err = fmt.Errorf("%s %d out of range", what, v)
-		return 0
-	}
-	return int(v)
-}
-
-func (d *posDecoder) uint64(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	if len(d.b) < 8 {
-		d.err = fmt.Errorf("truncated %s", what)
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *posDecoder) string(what string) string {
-	n := d.uvarint(what)
-	if d.err != nil {
-		return ""
-	}
-	if n > uint64(len(d.b)) {
-		d.err = fmt.Errorf("truncated %s", what)
-		return ""
-	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
 }

@@ -147,66 +147,35 @@ func decodePosition(pos []byte) ([]partitionOffset, error) {
 	if crc32.Checksum(body, castagnoli) != sum {
 		return nil, errors.New("corrupt Kafka source position (checksum mismatch)")
 	}
-	d := posDecoder{buf: body[2:]}
+	d := connectors.NewPositionReader(body[2:])
 	var out []partitionOffset
 	seen := map[topicPartition]bool{}
-	ntopics := d.uvarint(math.MaxInt32)
-	for t := uint64(0); t < ntopics && d.err == nil; t++ {
-		n := d.uvarint(uint64(len(d.buf)))
-		topic := string(d.bytes(n))
-		nparts := d.uvarint(math.MaxInt32)
-		for i := uint64(0); i < nparts && d.err == nil; i++ {
-			part := int32(d.uvarint(math.MaxInt32))
-			off := int64(d.uvarint(math.MaxInt64))
+	ntopics := d.Int("topic count")
+	for range ntopics {
+		topic := string(d.Bytes("topic"))
+		nparts := d.Int("partition count")
+		for range nparts {
+			part := int32(d.Int("partition"))
+			off := int64(d.Uvarint("offset", math.MaxInt64))
+			if d.Err() != nil {
+				break
+			}
 			tp := topicPartition{topic, part}
-			if d.err == nil && seen[tp] {
-				d.err = fmt.Errorf("%s appears twice", tp)
+			if seen[tp] {
+				d.Fail("%s appears twice", tp)
 			}
 			seen[tp] = true
 			out = append(out, partitionOffset{tp, off})
 		}
+		if d.Err() != nil {
+			break
+		}
 	}
-	if d.err == nil && len(d.buf) != 0 {
-		d.err = fmt.Errorf("%d stray bytes at the end", len(d.buf))
+	if d.Err() == nil && d.Left() != 0 {
+		d.Fail("%d stray bytes at the end", d.Left())
 	}
-	if d.err != nil {
-		return nil, fmt.Errorf("corrupt Kafka source position: %w", d.err)
+	if err := d.Err(); err != nil {
+		return nil, fmt.Errorf("corrupt Kafka source position: %w", err)
 	}
 	return out, nil
-}
-
-// posDecoder reads a position's fields, keeping the first error.
-type posDecoder struct {
-	buf []byte
-	err error
-}
-
-func (d *posDecoder) uvarint(limit uint64) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.buf)
-	switch {
-	case n <= 0:
-		d.err = errors.New("truncated")
-		return 0
-	case v > limit:
-		d.err = fmt.Errorf("value %d out of range", v)
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-func (d *posDecoder) bytes(n uint64) []byte {
-	if d.err != nil {
-		return nil
-	}
-	if n > uint64(len(d.buf)) {
-		d.err = errors.New("truncated")
-		return nil
-	}
-	b := d.buf[:n]
-	d.buf = d.buf[n:]
-	return b
 }
